@@ -1,0 +1,51 @@
+package dev.usersapi.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.usersapi.log.JsonLines;
+import dev.usersapi.model.UserIds;
+import dev.usersapi.store.DynamoDbClients;
+import dev.usersapi.store.UserStore;
+import dev.usersapi.store.UsersTableSettings;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The Lambda entry point of the HTTP API: {@code dev.usersapi.api.UsersApiHandler::handleRequest}. */
+public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final UsersApi api;
+
+    /** Lambda's constructor: one client and one store per container, reused by every invocation. */
+    public UsersApiHandler() {
+        this(DynamoDbClients.forLambda(), UsersTableSettings.fromEnvironment(System.getenv()));
+    }
+
+    /** The same handler on another DynamoDB endpoint: the local stack's and the tests' way in. */
+    public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table) {
+        this(new UsersApi(new UserStore(dynamo, table), new UserIds(randomSource()), Clock.systemUTC(), JsonLines.standardOutput()));
+    }
+
+    public UsersApiHandler(UsersApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return api.handle(event);
+    }
+
+    /**
+     * NativePRNG mixes fresh bytes from the kernel into every call, so ids stay unique even in
+     * containers restored from one SnapStart snapshot, where a seeded generator's state is shared.
+     */
+    private static SecureRandom randomSource() {
+        try {
+            return SecureRandom.getInstance("NativePRNGNonBlocking");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+}

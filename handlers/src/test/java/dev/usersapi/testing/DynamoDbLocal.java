@@ -1,0 +1,113 @@
+package dev.usersapi.testing;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.usersapi.declaration.DynamoDbTables;
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackFile;
+import dev.usersapi.declaration.TableDeclaration;
+import dev.usersapi.store.UsersTableSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * DynamoDB Local, in memory, in this JVM, reached over HTTP through the same kind of client the
+ * Lambda uses. One server per test JVM; every test class gets tables of its own.
+ */
+public final class DynamoDbLocal {
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static DynamoDbLocal instance;
+
+    private final URI endpoint;
+    private final DynamoDbClient client;
+    private final DynamoDbStreamsClient streams;
+
+    private DynamoDbLocal(URI endpoint) {
+        this.endpoint = endpoint;
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        this.client = DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        this.streams = DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    public static synchronized DynamoDbLocal shared() {
+        if (instance == null) {
+            int port = freePort();
+            try {
+                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                server.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        server.stop();
+                    } catch (Exception ignored) {
+                        // the JVM is exiting; nothing is left to clean
+                    }
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException("DynamoDB Local did not start", e);
+            }
+            instance = new DynamoDbLocal(URI.create("http://127.0.0.1:" + port));
+        }
+        return instance;
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    public DynamoDbStreamsClient streams() {
+        return streams;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The dev stack's table declaration: the tests use the very table the stack declares. */
+    public static TableDeclaration declaredTable() {
+        return StackFile.load(ProjectLayout.current(), "dev").table();
+    }
+
+    /** A new, empty table as the dev stack declares it, and the settings the handlers read for it. */
+    public UsersTableSettings createUsersTable() {
+        return createUsersTable(declaredTable());
+    }
+
+    public UsersTableSettings createUsersTable(TableDeclaration table) {
+        String name = "users-test-" + TABLES.incrementAndGet();
+        client.createTable(DynamoDbTables.createTableRequest(table, name));
+        DynamoDbTables.timeToLiveRequest(table, name).ifPresent(client::updateTimeToLive);
+        String emailIndex = table.globalSecondaryIndexes().get(0).name();
+        Optional<Duration> retention = table.retention();
+        return new UsersTableSettings(name, emailIndex, retention);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
