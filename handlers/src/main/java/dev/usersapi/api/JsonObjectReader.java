@@ -79,6 +79,7 @@ final class JsonObjectReader {
     }
 
     private static ProblemException malformed(String detail) {
-        return new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON body", detail));
+        return new ProblemException(new Problem(400, "malformed-json", "Malformed JSON body", detail,
+                java.util.List.of(Problem.InvalidInput.body("", detail)), java.util.Map.of()));
     }
 }
