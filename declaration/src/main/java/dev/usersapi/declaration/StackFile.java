@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class StackFile {
     public static final String PROJECT = "users-api";
     public static final String TABLE_KEY = PROJECT + ":table";
+    public static final String STREAM_CONSUMER_KEY = PROJECT + ":streamConsumer";
 
     private static final Set<String> TABLE_FIELDS = Set.of(
             "partitionKey", "sortKey", "billingMode", "ttlAttribute", "retention", "pointInTimeRecovery",
@@ -91,6 +92,31 @@ public final class StackFile {
                 optionalString(stream, "viewType").map(view -> oneOf(view, STREAM_VIEWS, TABLE_KEY + ".stream.viewType")),
                 globalIndexes(table.get("globalSecondaryIndexes")),
                 localIndexes(table.get("localSecondaryIndexes")));
+    }
+
+    public StreamConsumerDeclaration streamConsumer() {
+        Map<String, Object> consumer = value(STREAM_CONSUMER_KEY).map(v -> asMap(v, STREAM_CONSUMER_KEY)).orElse(Map.of());
+        rejectUnknown(consumer, Set.of("batchSize", "startingPosition", "maximumRetryAttempts", "maximumRecordAgeSeconds",
+                "bisectBatchOnFunctionError"), STREAM_CONSUMER_KEY);
+        return new StreamConsumerDeclaration(
+                integer(consumer, "batchSize", 100, 1, 10_000),
+                oneOf(stringOr(consumer, "startingPosition", "TRIM_HORIZON"), Set.of("TRIM_HORIZON", "LATEST"),
+                        STREAM_CONSUMER_KEY + ".startingPosition"),
+                integer(consumer, "maximumRetryAttempts", 3, 0, 10_000),
+                integer(consumer, "maximumRecordAgeSeconds", 3600, 60, 604_800),
+                bool(consumer, "bisectBatchOnFunctionError", true));
+    }
+
+    private static int integer(Map<String, Object> map, String field, int fallback, int min, int max) {
+        Object value = map.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Integer number && number >= min && number <= max) {
+            return number;
+        }
+        throw new StackDeclarationException(STREAM_CONSUMER_KEY + "." + field + " must be an integer from " + min + " to " + max
+                + ", got " + value);
     }
 
     private Optional<Duration> retention(Object value) {

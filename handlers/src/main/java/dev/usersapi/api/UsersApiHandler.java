@@ -23,9 +23,13 @@ public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEve
         this(DynamoDbClients.forLambda(), UsersTableSettings.fromEnvironment(System.getenv()));
     }
 
-    /** The same handler on another DynamoDB endpoint: the local stack's and the tests' way in. */
     public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table) {
-        this(new UsersApi(new UserStore(dynamo, table), new UserIds(randomSource()), Clock.systemUTC(), JsonLines.standardOutput()));
+        this(dynamo, table, Clock.systemUTC());
+    }
+
+    /** The same handler on another DynamoDB endpoint and clock: the local stack's way in. */
+    public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table, Clock clock) {
+        this(new UsersApi(new UserStore(dynamo, table), new UserIds(randomSource()), clock, JsonLines.standardOutput()));
     }
 
     public UsersApiHandler(UsersApi api) {

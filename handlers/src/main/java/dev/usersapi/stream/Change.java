@@ -27,7 +27,8 @@ public record Change(
     public record Difference(Optional<Object> before, Optional<Object> after) {}
 
     public Change {
-        keys = Map.copyOf(keys);
-        differences = Map.copyOf(differences);
+        // Insertion order is kept: attribute names sorted, so one change always logs the same line.
+        keys = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(keys));
+        differences = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(differences));
     }
 }

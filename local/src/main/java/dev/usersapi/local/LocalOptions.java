@@ -1,0 +1,92 @@
+package dev.usersapi.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** How the local stack runs; every field has a command-line flag (see {@link #USAGE}). */
+public record LocalOptions(
+        String stack,
+        int port,
+        boolean inMemory,
+        Optional<Path> dataDirectory,
+        OptionalInt dynamoDbPort,
+        Duration streamPollInterval,
+        Duration expiryInterval) {
+
+    static final String USAGE = """
+            usage: users-api-local [options]
+              --port N              HTTP port on 127.0.0.1 (default 8080; 0 picks a free one)
+              --stack NAME          the stack whose declaration to run (default dev: stacks/Pulumi.dev.yaml)
+              --in-memory           keep no data after exit (default: persist under --data-dir)
+              --data-dir DIR        where data persists (default .users-api/<stack> in the checkout)
+              --dynamodb-port N     also open DynamoDB Local's own endpoint on port N, for the AWS CLI,
+                                    NoSQL Workbench or an SDK; it listens on every interface
+              --stream-poll-ms N    how often the stream event source polls (default 200)
+              --expiry-seconds N    how often expired users are removed (default 30)
+            """;
+
+    public static LocalOptions defaults() {
+        return new LocalOptions("dev", 8080, false, Optional.empty(), OptionalInt.empty(),
+                Duration.ofMillis(200), Duration.ofSeconds(30));
+    }
+
+    public static LocalOptions parse(String... args) {
+        LocalOptions options = defaults();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            switch (flag) {
+                case "--in-memory" -> options = options.set(flag, "true");
+                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--stream-poll-ms", "--expiry-seconds" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+                    }
+                    options = options.set(flag, args[++i]);
+                }
+                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+                default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+            }
+        }
+        return options;
+    }
+
+    private LocalOptions set(String flag, String value) {
+        return switch (flag) {
+            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval);
+            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval);
+            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval);
+            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, streamPollInterval, expiryInterval);
+            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), streamPollInterval, expiryInterval);
+            case "--stream-poll-ms" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort,
+                    Duration.ofMillis(positive(value, flag)), expiryInterval);
+            case "--expiry-seconds" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval,
+                    Duration.ofSeconds(positive(value, flag)));
+            default -> throw new IllegalArgumentException(flag);
+        };
+    }
+
+    private static int port(String value, String flag) {
+        int port = integer(value, flag);
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(flag + " must be a port number, got " + value);
+        }
+        return port;
+    }
+
+    private static int positive(String value, String flag) {
+        int number = integer(value, flag);
+        if (number <= 0) {
+            throw new IllegalArgumentException(flag + " must be positive, got " + value);
+        }
+        return number;
+    }
+
+    private static int integer(String value, String flag) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, got " + value);
+        }
+    }
+}

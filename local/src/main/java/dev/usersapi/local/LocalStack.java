@@ -1,0 +1,207 @@
+package dev.usersapi.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.usersapi.api.UsersApiHandler;
+import dev.usersapi.declaration.OpenApiDocument;
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackFile;
+import dev.usersapi.declaration.TableDeclaration;
+import dev.usersapi.local.expiry.ExpirySweeper;
+import dev.usersapi.local.gateway.LocalGateway;
+import dev.usersapi.local.streams.FailureDestination;
+import dev.usersapi.local.streams.StreamEventSource;
+import dev.usersapi.store.UsersTableSettings;
+import dev.usersapi.stream.UserStreamHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The whole service on one machine: DynamoDB Local in-process, the table the stack declares,
+ * the Lambda handlers behind a local API gateway, the stream delivered to the stream handler,
+ * and expired users removed. {@code main} runs it until Ctrl-C or SIGTERM.
+ */
+public final class LocalStack implements AutoCloseable {
+    static final String TABLE_NAME = "users";
+    /**
+     * DynamoDB Local's embedded SDK v1 and SQLite log through java.util.logging; their warnings
+     * (JAXB missing, and so on) say nothing a user can act on. Held here because java.util.logging
+     * keeps loggers only weakly, and a collected logger forgets its level.
+     */
+    private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of(
+            java.util.logging.Logger.getLogger("com.amazonaws"), java.util.logging.Logger.getLogger("com.almworks.sqlite4java"));
+
+    private final LocalDynamoDb dynamo;
+    private final LocalGateway gateway;
+    private final StreamEventSource streamSource;
+    private final ScheduledExecutorService expiry;
+    private final ExpirySweeper sweeper;
+    private final FailureDestination failures;
+    private final Path dataDirectory;
+    private final List<String> notes;
+
+    private LocalStack(LocalDynamoDb dynamo, LocalGateway gateway, StreamEventSource streamSource, ScheduledExecutorService expiry,
+                       ExpirySweeper sweeper, FailureDestination failures, Path dataDirectory, List<String> notes) {
+        this.dynamo = dynamo;
+        this.gateway = gateway;
+        this.streamSource = streamSource;
+        this.expiry = expiry;
+        this.sweeper = sweeper;
+        this.failures = failures;
+        this.dataDirectory = dataDirectory;
+        this.notes = notes;
+    }
+
+    public static LocalStack start(LocalOptions options, ProjectLayout layout) {
+        return start(options, layout, new UserStreamHandler(), Clock.systemUTC());
+    }
+
+    /** With another stream handler, to watch what it receives, and a clock, to reach expiry without waiting. */
+    public static LocalStack start(LocalOptions options, ProjectLayout layout,
+                                   RequestHandler<DynamodbEvent, StreamsEventResponse> streamHandler, Clock clock) {
+        StackFile stack = StackFile.load(layout, options.stack());
+        TableDeclaration table = stack.table();
+        Path dataDirectory = options.dataDirectory().orElse(layout.root().resolve(".users-api").resolve(options.stack()));
+        LocalDynamoDb dynamo = LocalDynamoDb.start(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
+                options.dynamoDbPort());
+        List<String> notes = new ArrayList<>();
+        try {
+            var description = LocalTables.ensure(dynamo.client(), table, TABLE_NAME, notes::add);
+            if (notes.isEmpty()) {
+                notes.addAll(LocalTables.notEmulated(table));
+            }
+            String emailIndex = table.globalSecondaryIndexes().get(0).name();
+            var api = new LambdaInvoker<>(new UsersApiHandler(dynamo.client(),
+                    new UsersTableSettings(TABLE_NAME, emailIndex, table.retention()), clock),
+                    APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
+            LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()), api::invoke);
+
+            ExpirySweeper sweeper = new ExpirySweeper(dynamo.client(), TABLE_NAME, table, clock);
+            FailureDestination failures = new FailureDestination(dataDirectory.resolve("stream-failures.jsonl"));
+            var consumer = new LambdaInvoker<>(streamHandler, DynamodbEvent.class, StreamsEventResponse.class);
+            StreamEventSource streamSource = new StreamEventSource(dynamo.streams(), description.latestStreamArn(), "local",
+                    stack.streamConsumer(),
+                    event -> consumer.invoke(event, new LocalContext(UUID.randomUUID().toString(), "users-stream")),
+                    sweeper::isTimeToLiveDeletion,
+                    options.inMemory() ? Optional.empty() : Optional.of(dataDirectory.resolve("stream-checkpoints.json")),
+                    // Record age is measured against DynamoDB Local's own timestamps, which follow the real clock.
+                    failures, Clock.systemUTC(), options.streamPollInterval(), line -> System.out.println("local: " + line));
+            ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "expiry-sweeper");
+                thread.setDaemon(true);
+                return thread;
+            });
+            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory, notes);
+            gateway.start();
+            streamSource.start(options.streamPollInterval());
+            expiry.scheduleWithFixedDelay(stackRunning::sweepQuietly, options.expiryInterval().toMillis(),
+                    options.expiryInterval().toMillis(), TimeUnit.MILLISECONDS);
+            return stackRunning;
+        } catch (IOException e) {
+            dynamo.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + gateway.port());
+    }
+
+    public Optional<URI> dynamoDbEndpoint() {
+        return dynamo.endpoint();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamo.client();
+    }
+
+    public Path failureDestination() {
+        return failures.file();
+    }
+
+    /** Removes expired users now, rather than at the next sweep; returns how many. */
+    public int sweepExpired() {
+        return sweeper.sweep();
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweeper.sweep();
+        } catch (RuntimeException e) {
+            System.out.println("local: expiry sweep failed, retrying at the next one: " + e);
+        }
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    @Override
+    public void close() {
+        expiry.shutdownNow();
+        gateway.close();
+        streamSource.close();
+        dynamo.close();
+    }
+
+    public static void main(String[] args) {
+        long started = System.nanoTime();
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
+        LocalOptions options;
+        try {
+            options = LocalOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalStack stack;
+        try {
+            stack = start(options, ProjectLayout.current());
+        } catch (RuntimeException e) {
+            System.err.println("users-api local stack did not start: " + e.getMessage());
+            // DynamoDB Local's threads are not daemons: without an exit they would keep the JVM up.
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("local: shutting down");
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        stack.notes().forEach(note -> System.out.println("local: " + note));
+        System.out.printf("users-api local stack (stack %s) ready in %.1f s%n", options.stack(), (System.nanoTime() - started) / 1e9);
+        System.out.println("  API:      " + stack.baseUrl());
+        stack.dynamoDbEndpoint().ifPresent(endpoint -> System.out.println("  DynamoDB: " + endpoint
+                + "  (DynamoDB Local listens on every interface, not only loopback; any access key works)"));
+        System.out.println("  data:     " + (options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
+        System.out.println("  stream batches given up on: " + stack.failureDestination());
+        System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json' "
+                + "-d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
+        System.out.println("Ctrl-C stops it.");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.usersapi.local;
+
+import dev.usersapi.declaration.DynamoDbTables;
+import dev.usersapi.declaration.TableDeclaration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/** Creates the declared table in DynamoDB Local, once: a restart finds it and keeps its data. */
+final class LocalTables {
+    private LocalTables() {}
+
+    static TableDescription ensure(DynamoDbClient dynamo, TableDeclaration table, String name, Consumer<String> log) {
+        try {
+            return dynamo.describeTable(describe -> describe.tableName(name)).table();
+        } catch (ResourceNotFoundException absent) {
+            dynamo.createTable(DynamoDbTables.createTableRequest(table, name));
+            DynamoDbTables.timeToLiveRequest(table, name).ifPresent(dynamo::updateTimeToLive);
+            notEmulated(table).forEach(log);
+            return dynamo.describeTable(describe -> describe.tableName(name)).table();
+        }
+    }
+
+    /** What the declaration asks for that DynamoDB Local does not do, said once rather than dropped silently. */
+    static List<String> notEmulated(TableDeclaration table) {
+        List<String> notes = new ArrayList<>();
+        if (table.pointInTimeRecovery()) {
+            notes.add("not emulated locally: point-in-time recovery (DynamoDB Local rejects its API); the cloud stack enables it");
+        }
+        if (table.encryption().enabled()) {
+            notes.add("not emulated locally: server-side encryption" + table.encryption().kmsKeyArn().map(key -> " with " + key).orElse("")
+                    + " (DynamoDB Local ignores it); the cloud stack enables it");
+        }
+        if (table.ttlAttribute().isPresent()) {
+            notes.add("time to live on " + table.ttlAttribute().get()
+                    + ": expired users are removed by the local stack's own sweeper, not by DynamoDB Local's");
+        }
+        return notes;
+    }
+}
