@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -55,9 +55,9 @@ final class LocalDynamoDb implements AutoCloseable {
             URI endpoint = URI.create("http://localhost:" + port.getAsInt());
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
             DynamoDbClient client = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+                    .credentialsProvider(credentials).httpClient(Apache5HttpClient.create()).build();
             DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+                    .credentialsProvider(credentials).httpClient(Apache5HttpClient.create()).build();
             return new LocalDynamoDb(client, streams, Optional.of(endpoint), () -> {
                 try {
                     server.stop();
