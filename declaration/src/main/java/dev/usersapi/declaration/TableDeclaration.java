@@ -41,8 +41,11 @@ public record TableDeclaration(
     /** A local index shares the table's partition key; it only names its own sort key. */
     public record LocalIndex(String name, KeyAttribute sortKey, Projection projection) {}
 
-    /** Server-side encryption; without a key ARN, DynamoDB uses the AWS-managed key. */
-    public record Encryption(boolean enabled, Optional<String> kmsKeyArn) {}
+    /**
+     * Server-side encryption: the AWS-managed key, unless a key ARN is given or the stack asks
+     * for a customer-managed key of its own (which the Pulumi program then creates).
+     */
+    public record Encryption(boolean enabled, Optional<String> kmsKeyArn, boolean customerManagedKey) {}
 
     /** Every attribute that some key of the table or of an index uses, each once, in declaration order. */
     public List<KeyAttribute> keyAttributes() {

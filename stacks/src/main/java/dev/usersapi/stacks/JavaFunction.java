@@ -1,0 +1,108 @@
+package dev.usersapi.stacks;
+
+import com.pulumi.asset.FileArchive;
+import com.pulumi.aws.cloudwatch.LogGroup;
+import com.pulumi.aws.cloudwatch.LogGroupArgs;
+import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.iam.RoleArgs;
+import com.pulumi.aws.iam.RolePolicy;
+import com.pulumi.aws.iam.RolePolicyArgs;
+import com.pulumi.aws.lambda.Alias;
+import com.pulumi.aws.lambda.AliasArgs;
+import com.pulumi.aws.lambda.Function;
+import com.pulumi.aws.lambda.FunctionArgs;
+import com.pulumi.aws.lambda.inputs.FunctionEnvironmentArgs;
+import com.pulumi.aws.lambda.inputs.FunctionLoggingConfigArgs;
+import com.pulumi.aws.lambda.inputs.FunctionSnapStartArgs;
+import com.pulumi.core.Output;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Java Lambda function as this project runs them: java21 on the configured architecture,
+ * SnapStart on published versions behind a {@code live} alias, C1-only JIT for a short cold
+ * start, a log group with the environment's retention, and a role of its own that may do
+ * exactly what the function does, and nothing else.
+ */
+public final class JavaFunction extends ComponentResource {
+    static final String ALIAS = "live";
+    /** The tiered-compilation setting AWS recommends for short-lived Java functions. */
+    static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+
+    private final Function function;
+    private final Alias alias;
+    private final Role role;
+
+    public JavaFunction(String name, String handler, Path jar, StackSettings.Function size, StackSettings.Functions common,
+                        Map<String, Output<String>> environment, List<Output<IamPolicies.Statement>> permissions,
+                        Map<String, String> tags, ComponentResourceOptions options) {
+        super("users-api:compute:JavaFunction", name, options);
+        CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
+
+        LogGroup logs = new LogGroup(name + "-logs", LogGroupArgs.builder()
+                .retentionInDays(common.logRetentionDays())
+                .tags(tags)
+                .build(), children);
+        this.role = new Role(name + "-role", RoleArgs.builder()
+                .assumeRolePolicy(IamPolicies.lambdaTrust())
+                .tags(tags)
+                .build(), children);
+        List<Output<IamPolicies.Statement>> statements = new ArrayList<>(permissions);
+        statements.add(IamPolicies.statement(List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                logs.arn().applyValue(arn -> List.of(arn + ":*"))));
+        RolePolicy policy = new RolePolicy(name + "-policy", RolePolicyArgs.builder()
+                .role(role.id())
+                .policy(IamPolicies.allow(statements))
+                .build(), children);
+
+        Map<String, Output<String>> variables = new HashMap<>(environment);
+        variables.put("JAVA_TOOL_OPTIONS", Output.of(JAVA_TOOL_OPTIONS));
+        var args = FunctionArgs.builder()
+                .runtime("java21")
+                .handler(handler)
+                .code(new FileArchive(jar.toString()))
+                .role(role.arn())
+                .architectures(common.architecture())
+                .memorySize(size.memoryMb())
+                .timeout(size.timeoutSeconds())
+                .publish(true)
+                .environment(FunctionEnvironmentArgs.builder().variables(OutputMaps.resolve(variables)).build())
+                .loggingConfig(FunctionLoggingConfigArgs.builder().logFormat("Text").logGroup(logs.name()).build())
+                .tags(tags);
+        if (common.snapStart()) {
+            args.snapStart(FunctionSnapStartArgs.builder().applyOn("PublishedVersions").build());
+        }
+        // The role's policy must exist before the function runs, or its first invocations fail.
+        this.function = new Function(name, args.build(),
+                CustomResourceOptions.builder().parent(this).dependsOn(policy, logs).build());
+        this.alias = new Alias(name + "-" + ALIAS, AliasArgs.builder()
+                .functionName(function.name())
+                .functionVersion(function.version())
+                .name(ALIAS)
+                .build(), children);
+        registerOutputs(Map.of("functionName", function.name(), "aliasArn", alias.arn()));
+    }
+
+    public Output<String> functionName() {
+        return function.name();
+    }
+
+    /** The alias callers invoke: the published, SnapStart-restored version. */
+    public Output<String> aliasArn() {
+        return alias.arn();
+    }
+
+    public Output<String> aliasInvokeArn() {
+        return alias.invokeArn();
+    }
+
+    public Output<String> aliasName() {
+        return alias.name();
+    }
+}

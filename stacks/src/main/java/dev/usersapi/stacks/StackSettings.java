@@ -1,0 +1,116 @@
+package dev.usersapi.stacks;
+
+import dev.usersapi.declaration.ConfigSection;
+import dev.usersapi.declaration.StackDeclarationException;
+import dev.usersapi.declaration.StackFile;
+import dev.usersapi.declaration.StreamConsumerDeclaration;
+import dev.usersapi.declaration.TableDeclaration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one environment's stack file says, checked before a single resource is declared.
+ * The stack files say what differs per environment; the program says how.
+ */
+public record StackSettings(
+        String stack,
+        TableDeclaration table,
+        StreamConsumerDeclaration streamConsumer,
+        Functions functions,
+        Api api,
+        Alarms alarms,
+        boolean protectData) {
+
+    /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
+    public static final List<String> KEYS = List.of("table", "streamConsumer", "functions", "api", "alarms", "protectData");
+
+    public record Function(int memoryMb, int timeoutSeconds) {}
+
+    public record Functions(String architecture, boolean snapStart, int logRetentionDays, Function api, Function stream) {}
+
+    public record Jwt(String issuer, List<String> audiences) {}
+
+    public record Cors(List<String> allowOrigins, int maxAgeSeconds) {}
+
+    public record Api(int throttleBurstLimit, double throttleRateLimit, int accessLogRetentionDays,
+                      Optional<Cors> cors, Optional<Jwt> jwt) {}
+
+    public record Alarms(boolean enabled) {}
+
+    /** CloudWatch Logs accepts only these retention periods. */
+    private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+            731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
+    public static StackSettings from(StackFile file) {
+        ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays", "api", "stream");
+        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "accessLogRetentionDays", "cors", "jwt");
+        ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
+        ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled");
+        StackSettings settings = new StackSettings(
+                file.stack(),
+                file.table(),
+                file.streamConsumer(),
+                new Functions(
+                        functions.oneOf("architecture", "arm64", Set.of("arm64", "x86_64")),
+                        functions.bool("snapStart", true),
+                        logRetention(functions, "logRetentionDays"),
+                        function(functions.section("api"), 1024, 10),
+                        function(functions.section("stream"), 512, 30)),
+                new Api(
+                        throttle.integer("burstLimit", 100, 1, 100_000),
+                        throttle.integer("rateLimit", 50, 1, 100_000),
+                        logRetention(api, "accessLogRetentionDays"),
+                        api.optionalSection("cors").map(cors -> {
+                            cors.allowOnly("allowOrigins", "maxAgeSeconds");
+                            return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
+                        }),
+                        api.optionalSection("jwt").map(jwt -> {
+                            jwt.allowOnly("issuer", "audiences");
+                            return new Jwt(jwt.string("issuer"), jwt.strings("audiences"));
+                        })),
+                new Alarms(alarms.bool("enabled", false)),
+                file.value("users-api:protectData").map(value -> {
+                    if (value instanceof Boolean flag) {
+                        return flag;
+                    }
+                    throw new StackDeclarationException("users-api:protectData must be true or false, got " + value);
+                }).orElse(false));
+        settings.checkMandatoryRules();
+        return settings;
+    }
+
+    /**
+     * The policy pack's mandatory rules, enforced again here so that a stack file that breaks them
+     * fails at the start of any run: `pulumi up` from a laptop, CI, or the Kubernetes operator,
+     * which has no policy-pack setting of its own. The messages are the pack's.
+     */
+    void checkMandatoryRules() {
+        if (!table.pointInTimeRecovery()) {
+            throw new StackDeclarationException(PolicyMessages.POINT_IN_TIME_RECOVERY);
+        }
+        if (!table.encryption().enabled()) {
+            throw new StackDeclarationException(PolicyMessages.ENCRYPTION);
+        }
+        if (!table.billingMode().equals("PAY_PER_REQUEST")) {
+            throw new StackDeclarationException(PolicyMessages.PAY_PER_REQUEST);
+        }
+        if (stack.equals("prod") && api.jwt().isEmpty()) {
+            throw new StackDeclarationException("prod must name a JWT issuer under users-api:api.jwt: every route of prod is authorized");
+        }
+    }
+
+    private static Function function(ConfigSection section, int memoryMb, int timeoutSeconds) {
+        section.allowOnly("memoryMb", "timeoutSeconds");
+        return new Function(section.integer("memoryMb", memoryMb, 128, 10_240), section.integer("timeoutSeconds", timeoutSeconds, 1, 900));
+    }
+
+    private static int logRetention(ConfigSection section, String key) {
+        int days = section.integer(key, 14, 1, 3653);
+        if (!LOG_RETENTION_DAYS.contains(days)) {
+            throw new StackDeclarationException(section.where() + "." + key + " must be one CloudWatch Logs accepts: "
+                    + new java.util.TreeSet<>(LOG_RETENTION_DAYS));
+        }
+        return days;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.usersapi.stacks;
+
+import com.pulumi.Context;
+import com.pulumi.Pulumi;
+import com.pulumi.core.Output;
+import com.pulumi.resources.ComponentResourceOptions;
+import dev.usersapi.declaration.OpenApiDocument;
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackFile;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The users-api stack: the table, the HTTP API and its function, the stream consumer and,
+ * where the environment asks, alarms. Run by {@code pulumi preview/up} (see the README).
+ */
+public final class UsersApiProgram {
+    static final String API_HANDLER = "dev.usersapi.api.UsersApiHandler::handleRequest";
+
+    private UsersApiProgram() {}
+
+    public static void main(String[] args) {
+        Pulumi.run(ctx -> {
+            ProjectLayout layout = ProjectLayout.current();
+            define(ctx, StackSettings.from(StackFile.of(ctx.stackName(), configOf(ctx))), layout, HandlersJar.ensure(layout.root()));
+        });
+    }
+
+    /** The stack's config as Pulumi hands it over: structured values come as JSON, read into maps. */
+    static Map<String, Object> configOf(Context ctx) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        for (String key : StackSettings.KEYS) {
+            ctx.config().getObject(key, Object.class).ifPresent(value -> config.put(StackFile.PROJECT + ":" + key, value));
+        }
+        return config;
+    }
+
+    /** Declares every resource of one stack; {@code jar} is the handlers' Lambda jar. */
+    public static void define(Context ctx, StackSettings settings, ProjectLayout layout, Path jar) {
+        Map<String, String> tags = Map.of("project", StackFile.PROJECT, "stack", settings.stack(), "managed-by", "pulumi");
+
+        UsersTable table = new UsersTable("users", settings.table(), settings.protectData(), tags, ComponentResourceOptions.Empty);
+        Map<String, Output<String>> environment = Map.of(
+                "USERS_TABLE", table.name(),
+                "USERS_EMAIL_INDEX", Output.of(table.emailIndexName()),
+                "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")));
+        JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
+                environment,
+                List.of(
+                        IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
+                        IamPolicies.statement(List.of("dynamodb:Query"),
+                                table.indexArn(table.emailIndexName()).applyValue(List::of))),
+                tags, ComponentResourceOptions.Empty);
+        UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
+                settings.api(), tags, ComponentResourceOptions.Empty);
+        StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
+        if (settings.alarms().enabled()) {
+            Alarms alarms = new Alarms("users-alarms", List.of(apiFunction, consumer.function()), consumer, api, tags,
+                    ComponentResourceOptions.Empty);
+            ctx.export("alarmTopicArn", alarms.topicArn());
+        }
+
+        ctx.export("apiUrl", api.url());
+        ctx.export("tableName", table.name());
+        ctx.export("tableArn", table.arn());
+        ctx.export("streamArn", table.streamArn());
+        ctx.export("failureQueueUrl", consumer.failureQueueUrl());
+    }
+}
