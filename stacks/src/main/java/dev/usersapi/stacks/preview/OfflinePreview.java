@@ -51,7 +51,8 @@ public final class OfflinePreview {
         RecordingMocks mocks = new RecordingMocks();
         try {
             TestResult result = PulumiTest.withMocks(mocks)
-                    .withOptions(TestOptions.builder().projectName(StackFile.PROJECT).stackName(settings.stack()).preview(true).build())
+                    .withOptions(TestOptions.builder().projectName(StackFile.PROJECT).stackName(settings.stack()).preview(true)
+                            .resourceTransformations(List.of(mocks.optionsRecorder())).build())
                     .runTest(ctx -> UsersApiProgram.define(ctx, settings, layout, layout.root().resolve(PREVIEW_JAR)));
             return new Run(result, mocks);
         } finally {
@@ -63,7 +64,7 @@ public final class OfflinePreview {
         return layout.root().resolve("stacks/target/offline-preview/" + stack + ".json");
     }
 
-    /** Writes the resources as the policy engine sees them: type, name, urn and props (the inputs). */
+    /** Writes the resources as the policy engine sees them: type, name, urn, props (the inputs) and protect. */
     public static Path write(ProjectLayout layout, String stack, Run run) {
         List<Map<String, Object>> resources = new ArrayList<>();
         for (Resource resource : run.result().resources()) {
@@ -74,6 +75,7 @@ public final class OfflinePreview {
             entry.put("type", resource.pulumiResourceType());
             entry.put("name", resource.pulumiResourceName());
             entry.put("urn", PulumiTest.extractValue(resource.urn()));
+            entry.put("protect", run.mocks().isProtected(resource.pulumiResourceType(), resource.pulumiResourceName()));
             entry.put("props", run.mocks().find(resource.pulumiResourceType(), resource.pulumiResourceName())
                     .map(RecordingMocks.Declared::inputs).orElse(Map.of()));
             resources.add(entry);

@@ -21,6 +21,7 @@ public final class RecordingMocks implements Mocks {
     public record Declared(String type, String name, Map<String, Object> inputs) {}
 
     private final List<Declared> declared = new ArrayList<>();
+    private final java.util.Set<String> protectedUrnsByName = new java.util.HashSet<>();
 
     @Override
     public synchronized CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
@@ -30,6 +31,25 @@ public final class RecordingMocks implements Mocks {
         state.putIfAbsent("name", physical);
         state.putAll(outputs(args.type, physical));
         return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(physical + "-id"), state));
+    }
+
+    /**
+     * A stack transformation that changes nothing and notes which resources carry Pulumi's
+     * {@code protect} option, which the mocks' resource arguments do not show.
+     */
+    public com.pulumi.resources.ResourceTransformation optionsRecorder() {
+        return args -> {
+            if (args.options().isProtect()) {
+                synchronized (this) {
+                    protectedUrnsByName.add(args.resource().pulumiResourceType() + "::" + args.resource().pulumiResourceName());
+                }
+            }
+            return Optional.empty();
+        };
+    }
+
+    public synchronized boolean isProtected(String type, String name) {
+        return protectedUrnsByName.contains(type + "::" + name);
     }
 
     public synchronized List<Declared> declared() {

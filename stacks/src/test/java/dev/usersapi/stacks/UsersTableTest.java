@@ -1,0 +1,131 @@
+package dev.usersapi.stacks;
+
+import static dev.usersapi.stacks.StackRuns.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pulumi.aws.dynamodb.Table;
+import com.pulumi.aws.dynamodb.outputs.TableAttribute;
+import com.pulumi.aws.kms.Key;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The table each stack declares, input by input. */
+class UsersTableTest {
+    private static Table table(String stack) {
+        return StackRuns.of(stack).one(Table.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void keysAreIdAndCreatedAt(String stack) {
+        assertEquals("id", value(table(stack).hashKey()));
+        assertEquals(Optional.of("createdAt"), value(table(stack).rangeKey()));
+        Map<String, String> attributes = value(table(stack).attributes()).stream()
+                .collect(Collectors.toMap(TableAttribute::name, TableAttribute::type));
+        assertEquals(Map.of("id", "S", "createdAt", "N", "email", "S", "updatedAt", "N"), attributes);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void emailIndexServesTheLookupRoute(String stack) {
+        var indexes = value(table(stack).globalSecondaryIndexes()).orElseThrow();
+        assertEquals(1, indexes.size());
+        assertEquals("email-index", indexes.get(0).name());
+        assertEquals("email", indexes.get(0).hashKey());
+        assertEquals("ALL", indexes.get(0).projectionType());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void localIndexIsOnUpdatedAt(String stack) {
+        var indexes = value(table(stack).localSecondaryIndexes()).orElseThrow();
+        assertEquals(1, indexes.size());
+        assertEquals("updatedAt", indexes.get(0).rangeKey());
+        assertEquals("updatedAt-index", indexes.get(0).name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void timeToLiveReadsDeleteAt(String stack) {
+        var ttl = value(table(stack).ttl());
+        assertEquals(Optional.of("deleteAt"), ttl.attributeName());
+        assertEquals(Optional.of(true), ttl.enabled());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void pointInTimeRecoveryIsOn(String stack) {
+        assertEquals(true, value(table(stack).pointInTimeRecovery()).enabled());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging"})
+    void encryptionUsesTheAwsManagedKeyOutsideProd(String stack) {
+        var sse = value(table(stack).serverSideEncryption());
+        assertEquals(true, sse.enabled());
+        assertTrue(StackRuns.of(stack).all(Key.class).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prod"})
+    void prodEncryptsWithItsOwnRotatedKey(String stack) {
+        Key key = StackRuns.of(stack).one(Key.class);
+        assertEquals(Optional.of(true), value(key.enableKeyRotation()));
+        var sse = value(table(stack).serverSideEncryption());
+        assertEquals(true, sse.enabled());
+        assertEquals(value(key.arn()), sse.kmsKeyArn().orElseThrow(), "the table uses the key the stack created");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void streamCarriesNewAndOldImages(String stack) {
+        assertEquals(Optional.of(true), value(table(stack).streamEnabled()));
+        assertEquals("NEW_AND_OLD_IMAGES", value(table(stack).streamViewType()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void billingIsPayPerRequest(String stack) {
+        assertEquals(Optional.of("PAY_PER_REQUEST"), value(table(stack).billingMode()));
+        assertEquals(null, value(table(stack).readCapacity()), "no read capacity");
+        assertEquals(null, value(table(stack).writeCapacity()), "no write capacity");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "prod"})
+    void deletionProtectionIsOnBeyondDev(String stack) {
+        assertEquals(Optional.of(true), value(table(stack).deletionProtectionEnabled()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void devTablesCanBeDeleted(String stack) {
+        assertEquals(Optional.of(false), value(table(stack).deletionProtectionEnabled()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void tagsNameTheProjectAndStack(String stack) {
+        Map<String, String> tags = value(table(stack).tags()).orElseThrow();
+        assertEquals("users-api", tags.get("project"));
+        assertEquals(stack, tags.get("stack"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prod"})
+    void prodProtectsItsDataFromPulumiDestroy(String stack) {
+        var mocks = StackRuns.of(stack).run.mocks();
+        assertTrue(mocks.isProtected("aws:dynamodb/table:Table", "users"));
+        assertTrue(mocks.isProtected("aws:kms/key:Key", "users-key"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging"})
+    void otherStacksLeaveTheirTableUnprotected(String stack) {
+        assertTrue(!StackRuns.of(stack).run.mocks().isProtected("aws:dynamodb/table:Table", "users"));
+    }
+}
