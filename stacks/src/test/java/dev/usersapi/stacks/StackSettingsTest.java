@@ -1,0 +1,79 @@
+package dev.usersapi.stacks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackDeclarationException;
+import dev.usersapi.declaration.StackFile;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** The program refuses a stack that breaks a mandatory rule before it declares anything. */
+class StackSettingsTest {
+    /** The dev stack's config, changed: what `pulumi config set` would do. */
+    @SuppressWarnings("unchecked")
+    private static StackFile devWith(String key, String field, Object value) {
+        Map<String, Object> document = new Yaml().load(readDev());
+        Map<String, Object> config = new HashMap<>((Map<String, Object>) document.get("config"));
+        Map<String, Object> section = new HashMap<>((Map<String, Object>) config.get(key));
+        section.put(field, value);
+        config.put(key, section);
+        return StackFile.of("dev", config);
+    }
+
+    private static String readDev() {
+        try {
+            return java.nio.file.Files.readString(ProjectLayout.current().stackFile("dev"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void pointInTimeRecoveryOffIsRefusedWithThePolicyMessage() {
+        var error = assertThrows(StackDeclarationException.class,
+                () -> StackSettings.from(devWith("users-api:table", "pointInTimeRecovery", false)));
+        assertEquals(PolicyMessages.POINT_IN_TIME_RECOVERY, error.getMessage());
+    }
+
+    @Test
+    void encryptionOffIsRefusedWithThePolicyMessage() {
+        var error = assertThrows(StackDeclarationException.class,
+                () -> StackSettings.from(devWith("users-api:table", "encryption", Map.of("enabled", false))));
+        assertEquals(PolicyMessages.ENCRYPTION, error.getMessage());
+    }
+
+    @Test
+    void provisionedBillingIsRefusedWithThePolicyMessage() {
+        var error = assertThrows(StackDeclarationException.class,
+                () -> StackSettings.from(devWith("users-api:table", "billingMode", "PROVISIONED")));
+        assertEquals(PolicyMessages.PAY_PER_REQUEST, error.getMessage());
+    }
+
+    @Test
+    void prodWithoutAJwtIssuerIsRefused() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = new HashMap<>((Map<String, Object>) ((Map<String, Object>) new Yaml().load(readDev())).get("config"));
+        assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", config)));
+    }
+
+    @Test
+    void aMisspeltSettingIsRefused() {
+        assertThrows(StackDeclarationException.class, () -> StackSettings.from(devWith("users-api:functions", "snapstart", true)));
+    }
+
+    @Test
+    void pulumiConfigWithNumbersAsDoublesReadsAsTheStackFile() {
+        // Pulumi hands structured config to the program as JSON, which Gson reads with every number a Double.
+        var gson = new com.google.gson.Gson();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> yaml = (Map<String, Object>) ((Map<String, Object>) new Yaml().load(readDev())).get("config");
+        Map<String, Object> asPulumiGivesIt = new HashMap<>();
+        yaml.forEach((key, value) -> asPulumiGivesIt.put(key, gson.fromJson(gson.toJson(value), Object.class)));
+        assertEquals(StackSettings.from(StackFile.load(ProjectLayout.current(), "dev")),
+                StackSettings.from(StackFile.of("dev", asPulumiGivesIt)));
+    }
+}
