@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -24,11 +24,7 @@ class HandlersJarTest {
 
     @Test
     void buildsTheLambdaJarFromACleanCheckout() throws IOException {
-        Path root = ProjectLayout.current().root();
-        for (String part : List.of("pom.xml", "Pulumi.yaml", "api", "stacks/Pulumi.dev.yaml", "declaration/pom.xml",
-                "declaration/src", "handlers/pom.xml", "handlers/src/main", "local/pom.xml", "stacks/pom.xml")) {
-            copy(root.resolve(part), checkout.resolve(part));
-        }
+        copyCheckout(ProjectLayout.current().root(), checkout);
         assertFalse(Files.exists(checkout.resolve("handlers/target")));
 
         Path jar = HandlersJar.ensure(checkout);
@@ -54,22 +50,23 @@ class HandlersJarTest {
         assertFalse(HandlersJar.isStale(checkout, jar));
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        if (Files.isDirectory(from)) {
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Path target = to.resolve(from.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
+    /** What a fresh clone holds: the sources, without build output, dependencies or local data. */
+    private static void copyCheckout(Path root, Path to) throws IOException {
+        Set<String> generated = Set.of("target", "node_modules", "dist", ".git", ".users-api");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path relative = root.relativize(file);
+                boolean skipped = false;
+                for (Path part : relative) {
+                    skipped |= generated.contains(part.toString());
                 }
+                if (skipped || Files.isDirectory(file)) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } else {
-            Files.createDirectories(to.getParent());
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

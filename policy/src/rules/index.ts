@@ -1,0 +1,18 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { routesRequireAuthorizer } from "./api";
+import { noWildcards } from "./iam";
+import { logRetention } from "./logs";
+import { streamFailureHandling } from "./streams";
+import { deletionProtection, encryption, payPerRequest, pointInTimeRecovery } from "./table";
+
+/** Every rule of the pack; each environment's config (config/<stack>.json) sets their levels. */
+export const policies: ResourceValidationPolicy[] = [
+    pointInTimeRecovery,
+    encryption,
+    payPerRequest,
+    deletionProtection,
+    streamFailureHandling,
+    noWildcards,
+    routesRequireAuthorizer,
+    logRetention,
+];

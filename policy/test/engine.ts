@@ -1,0 +1,109 @@
+// What the Pulumi engine does with a policy pack, for the tests: for each resource (type,
+// name, urn, props, options) and each policy, settle the enforcement level and the config
+// from the pack config file (format of `pulumi preview --policy-pack-config`), skip disabled
+// policies, and collect the violations each reports.
+import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import * as fs from "fs";
+import * as path from "path";
+import { policies } from "../src/rules";
+
+export interface PreviewResource {
+    type: string;
+    name: string;
+    urn: string;
+    props: Record<string, any>;
+    protect?: boolean;
+}
+
+export interface Violation {
+    policy: string;
+    level: EnforcementLevel;
+    urn: string;
+    message: string;
+}
+
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export const POLICY_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_DIR = path.resolve(POLICY_DIR, "..");
+
+export function loadPackConfig(stack: string): PackConfig {
+    return JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "config", `${stack}.json`), "utf8"));
+}
+
+function levelOf(policy: ResourceValidationPolicy, config: PackConfig): EnforcementLevel {
+    const own = config[policy.name];
+    if (typeof own === "string") {
+        return own;
+    }
+    if (own?.enforcementLevel) {
+        return own.enforcementLevel;
+    }
+    const all = config["all"];
+    if (typeof all === "string") {
+        return all;
+    }
+    return policy.enforcementLevel ?? "advisory";
+}
+
+/** The policy's config: schema defaults overlaid with the file's values, type-checked as the engine does. */
+function configOf(policy: ResourceValidationPolicy, config: PackConfig): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    const schema = policy.configSchema?.properties ?? {};
+    for (const [key, property] of Object.entries(schema)) {
+        values[key] = (property as any).default;
+    }
+    const own = config[policy.name];
+    if (typeof own === "object") {
+        for (const [key, value] of Object.entries(own)) {
+            if (key === "enforcementLevel") {
+                continue;
+            }
+            const property: any = (schema as any)[key];
+            if (!property) {
+                throw new Error(`pack config sets ${policy.name}.${key}, which the policy does not have`);
+            }
+            const type = property.type === "integer" ? "number" : property.type;
+            if (typeof value !== type) {
+                throw new Error(`pack config ${policy.name}.${key} must be ${property.type}`);
+            }
+            values[key] = value;
+        }
+    }
+    return values;
+}
+
+export function evaluate(resources: PreviewResource[], config: PackConfig = { all: "mandatory" }): Violation[] {
+    for (const key of Object.keys(config)) {
+        if (key !== "all" && !policies.some((policy) => policy.name === key)) {
+            throw new Error(`pack config names ${key}, which is not a policy of the pack`);
+        }
+    }
+    const violations: Violation[] = [];
+    for (const policy of policies) {
+        const level = levelOf(policy, config);
+        if (level === "disabled") {
+            continue;
+        }
+        const policyConfig = configOf(policy, config);
+        for (const resource of resources) {
+            const args = {
+                type: resource.type,
+                name: resource.name,
+                urn: resource.urn,
+                props: resource.props,
+                opts: { protect: resource.protect === true, ignoreChanges: [], aliases: [], customTimeouts: {}, additionalSecretOutputs: [] },
+                stackTags: new Map<string, string>(),
+                getConfig: () => policyConfig,
+            } as unknown as ResourceValidationArgs;
+            const validate = policy.validateResource as (a: ResourceValidationArgs, r: (message: string) => void) => void;
+            validate(args, (message: string) => violations.push({ policy: policy.name, level, urn: resource.urn, message }));
+        }
+    }
+    return violations;
+}
+
+/** A resource as the engine would pass it; urn built the way Pulumi builds it. */
+export function resource(type: string, name: string, props: Record<string, any>, protect = false): PreviewResource {
+    return { type, name, urn: `urn:pulumi:test::users-api::${type}::${name}`, props, protect };
+}

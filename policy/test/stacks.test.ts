@@ -1,0 +1,95 @@
+// The pack against what the Java program really declares: each stack's offline preview
+// (stacks/target/offline-preview/<stack>.json, written by the program run under Pulumi's mocks).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import * as api from "../src/rules/api";
+import * as table from "../src/rules/table";
+import { evaluate, loadPackConfig, PreviewResource, PROJECT_DIR } from "./engine";
+
+const STACKS = ["dev", "staging", "prod"];
+
+function previewFile(stack: string): string {
+    return path.join(PROJECT_DIR, "stacks", "target", "offline-preview", `${stack}.json`);
+}
+
+function preview(stack: string): PreviewResource[] {
+    return JSON.parse(fs.readFileSync(previewFile(stack), "utf8")).resources;
+}
+
+function withTable(resources: PreviewResource[], change: (props: Record<string, any>) => void): PreviewResource[] {
+    return resources.map((resource) => {
+        if (resource.type !== table.TABLE_TYPE) {
+            return resource;
+        }
+        const props = structuredClone(resource.props);
+        change(props);
+        return { ...resource, props };
+    });
+}
+
+before(() => {
+    // From a clean checkout (no Java build yet) the previews are made here, by the documented command.
+    if (!STACKS.every((stack) => fs.existsSync(previewFile(stack)))) {
+        execFileSync("mvn", ["-q", "-B", "-pl", "stacks", "compile", "exec:java",
+            "-DmainClass=dev.usersapi.stacks.preview.OfflinePreview", `-DmainArgs=${STACKS.join(" ")}`],
+            { cwd: PROJECT_DIR, stdio: "inherit" });
+    }
+});
+
+describe("every stack the program declares", () => {
+    for (const stack of STACKS) {
+        it(`${stack} passes every mandatory rule with its pack config`, () => {
+            const resources = preview(stack);
+            assert.ok(resources.some((resource) => resource.type === table.TABLE_TYPE), "the preview holds the table");
+            const mandatory = evaluate(resources, loadPackConfig(stack)).filter((violation) => violation.level === "mandatory");
+            assert.deepEqual(mandatory, []);
+        });
+    }
+
+    it("dev passes without a single advisory either", () => {
+        assert.deepEqual(evaluate(preview("dev"), loadPackConfig("dev")), []);
+    });
+
+    it("staging is advised, route by route, that it has no authorizer", () => {
+        const advisories = evaluate(preview("staging"), loadPackConfig("staging"));
+        const routes = preview("staging").filter((resource) => resource.type === api.ROUTE_TYPE);
+        assert.equal(routes.length, 9, "eight OpenAPI operations and $default");
+        assert.deepEqual(advisories.map((violation) => violation.message).sort(),
+            routes.map((route) => api.unauthorizedRoute(route.props.routeKey)).sort());
+        assert.ok(advisories.every((violation) => violation.level === "advisory"));
+    });
+});
+
+describe("a broken stack", () => {
+    it("with point-in-time recovery off gets exactly that violation", () => {
+        const broken = withTable(preview("dev"), (props) => { props.pointInTimeRecovery = { enabled: false }; });
+        assert.deepEqual(evaluate(broken, loadPackConfig("dev")).map((violation) => [violation.policy, violation.message]),
+            [["dynamodb-point-in-time-recovery", table.POINT_IN_TIME_RECOVERY]]);
+    });
+
+    it("with provisioned billing gets exactly that violation", () => {
+        const broken = withTable(preview("dev"), (props) => {
+            props.billingMode = "PROVISIONED";
+            props.readCapacity = 30;
+            props.writeCapacity = 30;
+        });
+        assert.deepEqual(evaluate(broken, loadPackConfig("dev")).map((violation) => [violation.policy, violation.message]),
+            [["dynamodb-pay-per-request", table.PAY_PER_REQUEST]]);
+    });
+
+    it("dev's resources under prod's pack config fail every prod-only rule", () => {
+        const violations = evaluate(preview("dev"), loadPackConfig("prod"));
+        const byPolicy = new Map<string, number>();
+        violations.forEach((violation) => byPolicy.set(violation.policy, (byPolicy.get(violation.policy) ?? 0) + 1));
+        assert.deepEqual(Object.fromEntries(byPolicy), {
+            "dynamodb-encryption": 1,
+            "dynamodb-deletion-protection": 2,
+            "apigateway-routes-require-authorizer": 9,
+        });
+        assert.ok(violations.some((violation) => violation.message === table.CUSTOMER_MANAGED_KEY));
+        assert.ok(violations.some((violation) => violation.message === table.PULUMI_PROTECT));
+    });
+});
