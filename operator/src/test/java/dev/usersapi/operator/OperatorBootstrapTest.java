@@ -75,7 +75,7 @@ class OperatorBootstrapTest {
         assertEquals(1, all(Release.class).size());
         assertEquals("oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator", PulumiTest.extractValue(release.chart()));
         assertEquals(Optional.of("2.9.0"), PulumiTest.extractValue(release.version()));
-        assertEquals("pulumi-kubernetes-operator", PulumiTest.extractValue(release.namespace()));
+        assertEquals(Optional.of("pulumi-kubernetes-operator"), PulumiTest.extractValue(release.namespace()));
     }
 
     @Test
