@@ -107,9 +107,13 @@ public final class ApiRequests {
                 boolean matches = true;
                 for (int i = 0; i < template.length && matches; i++) {
                     if (template[i].startsWith("{")) {
-                        parameters.put(template[i].substring(1, template[i].length() - 1),
-                                java.net.URLDecoder.decode(actual[i], java.nio.charset.StandardCharsets.UTF_8));
-                        matches = !actual[i].isEmpty();
+                        try {
+                            parameters.put(template[i].substring(1, template[i].length() - 1),
+                                    java.net.URLDecoder.decode(actual[i], java.nio.charset.StandardCharsets.UTF_8));
+                            matches = !actual[i].isEmpty();
+                        } catch (IllegalArgumentException malformedEncoding) {
+                            matches = false;
+                        }
                     } else {
                         matches = template[i].equals(actual[i]);
                     }
