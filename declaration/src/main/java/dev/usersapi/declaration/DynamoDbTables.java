@@ -24,7 +24,7 @@ public final class DynamoDbTables {
                 .attributeDefinitions(table.keyAttributes().stream()
                         .map(key -> AttributeDefinition.builder().attributeName(key.name()).attributeType(key.type()).build())
                         .toList())
-                .keySchema(keySchema(table.partitionKey(), table.sortKey()))
+                .keySchema(keySchema(table.partitionKey(), table.sortKey().orElse(null)))
                 .deletionProtectionEnabled(table.deletionProtection());
         if (!table.globalSecondaryIndexes().isEmpty()) {
             request.globalSecondaryIndexes(table.globalSecondaryIndexes().stream()

@@ -25,6 +25,7 @@ public final class StackFile {
     public static final String PROJECT = "users-api";
     public static final String TABLE_KEY = PROJECT + ":table";
     public static final String STREAM_CONSUMER_KEY = PROJECT + ":streamConsumer";
+    public static final String IDEMPOTENCY_TABLE_KEY = PROJECT + ":idempotencyTable";
 
     private static final Set<String> KEY_TYPES = Set.of("S", "N", "B");
     private static final Set<String> PROJECTION_TYPES = Set.of("ALL", "KEYS_ONLY", "INCLUDE");
@@ -75,19 +76,29 @@ public final class StackFile {
         return Optional.ofNullable(config.get(key));
     }
 
+    /** The users table. */
     public TableDeclaration table() {
-        ConfigSection table = ConfigSection.of(TABLE_KEY, value(TABLE_KEY).orElseThrow(
-                () -> new StackDeclarationException("stack " + stack + " does not declare " + TABLE_KEY)));
+        return table(TABLE_KEY);
+    }
+
+    /** The table of Idempotency-Key records for creates: declared like the users table, so the same rules cover it. */
+    public TableDeclaration idempotencyTable() {
+        return table(IDEMPOTENCY_TABLE_KEY);
+    }
+
+    private TableDeclaration table(String configKey) {
+        ConfigSection table = ConfigSection.of(configKey, value(configKey).orElseThrow(
+                () -> new StackDeclarationException("stack " + stack + " does not declare " + configKey)));
         table.allowOnly("partitionKey", "sortKey", "billingMode", "ttlAttribute", "retention", "pointInTimeRecovery",
                 "deletionProtection", "encryption", "stream", "globalSecondaryIndexes", "localSecondaryIndexes");
         ConfigSection encryption = table.section("encryption").allowOnly("enabled", "kmsKeyArn", "customerManagedKey");
         ConfigSection stream = table.section("stream").allowOnly("viewType");
         return new TableDeclaration(
                 key(table.requiredSection("partitionKey")),
-                key(table.requiredSection("sortKey")),
+                table.optionalSection("sortKey").map(StackFile::key),
                 table.oneOf("billingMode", "PAY_PER_REQUEST", BILLING_MODES),
                 table.optionalString("ttlAttribute"),
-                retention(table),
+                retention(table, configKey),
                 table.bool("pointInTimeRecovery", false),
                 table.bool("deletionProtection", false),
                 new TableDeclaration.Encryption(encryption.bool("enabled", false), encryption.optionalString("kmsKeyArn"),
@@ -108,7 +119,7 @@ public final class StackFile {
                 consumer.bool("bisectBatchOnFunctionError", true));
     }
 
-    private static Optional<Duration> retention(ConfigSection table) {
+    private static Optional<Duration> retention(ConfigSection table, String configKey) {
         Optional<String> value = table.raw("retention").map(String::valueOf);
         if (value.isEmpty() || value.get().equals("off")) {
             return Optional.empty();
@@ -116,12 +127,12 @@ public final class StackFile {
         try {
             Duration retention = Duration.parse(value.get());
             if (retention.isNegative() || retention.isZero()) {
-                throw new StackDeclarationException(TABLE_KEY + ".retention must be positive or \"off\", got " + value.get());
+                throw new StackDeclarationException(configKey + ".retention must be positive or \"off\", got " + value.get());
             }
             return Optional.of(retention);
         } catch (DateTimeParseException e) {
             throw new StackDeclarationException(
-                    TABLE_KEY + ".retention must be an ISO-8601 duration such as P5D, or \"off\"; got " + value.get(), e);
+                    configKey + ".retention must be an ISO-8601 duration such as P5D, or \"off\"; got " + value.get(), e);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public record TableDeclaration(
         KeyAttribute partitionKey,
-        KeyAttribute sortKey,
+        Optional<KeyAttribute> sortKey,
         String billingMode,
         Optional<String> ttlAttribute,
         Optional<Duration> retention,
@@ -51,7 +51,7 @@ public record TableDeclaration(
     public List<KeyAttribute> keyAttributes() {
         var all = new java.util.LinkedHashMap<String, KeyAttribute>();
         all.put(partitionKey.name(), partitionKey);
-        all.put(sortKey.name(), sortKey);
+        sortKey.ifPresent(key -> all.put(key.name(), key));
         for (GlobalIndex index : globalSecondaryIndexes) {
             all.putIfAbsent(index.partitionKey().name(), index.partitionKey());
             index.sortKey().ifPresent(key -> all.putIfAbsent(key.name(), key));

@@ -21,7 +21,7 @@ class StackFileTest {
     void readsTheDevStacksTable() {
         TableDeclaration table = StackFile.load(ProjectLayout.current(), "dev").table();
         assertEquals(new TableDeclaration.KeyAttribute("id", "S"), table.partitionKey());
-        assertEquals(new TableDeclaration.KeyAttribute("createdAt", "N"), table.sortKey());
+        assertEquals(Optional.of(new TableDeclaration.KeyAttribute("createdAt", "N")), table.sortKey());
         assertEquals(Optional.of("deleteAt"), table.ttlAttribute());
         assertEquals(Optional.of(Duration.ofDays(5)), table.retention());
         assertEquals(Optional.of("NEW_AND_OLD_IMAGES"), table.streamViewType());

@@ -9,6 +9,7 @@ import dev.usersapi.model.User;
 import dev.usersapi.model.UserChanges;
 import dev.usersapi.model.UserIds;
 import dev.usersapi.model.UserKey;
+import dev.usersapi.store.IdempotencyStore;
 import dev.usersapi.store.Page;
 import dev.usersapi.store.PageStart;
 import dev.usersapi.store.UserStore;
@@ -41,13 +42,17 @@ public final class UsersApi {
     private static final Set<String> THROTTLING = Set.of(
             "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException");
 
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
     private final UserStore store;
+    private final IdempotencyStore idempotency;
     private final UserIds ids;
     private final Clock clock;
     private final JsonLines log;
 
-    public UsersApi(UserStore store, UserIds ids, Clock clock, JsonLines log) {
+    public UsersApi(UserStore store, IdempotencyStore idempotency, UserIds ids, Clock clock, JsonLines log) {
         this.store = store;
+        this.idempotency = idempotency;
         this.ids = ids;
         this.clock = clock;
         this.log = log;
@@ -89,9 +94,9 @@ public final class UsersApi {
         String id = matched.pathParameters().getOrDefault("id", "");
         return switch (matched.route()) {
             case CREATE_USER -> {
-                User user = create(UserBodies.newUser(request.jsonBody(JSON)), now);
-                yield json(201, UserJson.user(user), Map.of(
-                        "Location", collectionPath(request) + "/" + user.id(), "ETag", user.etag()));
+                NewUser newUser = UserBodies.newUser(request.jsonBody(JSON));
+                Optional<String> key = idempotencyKey(request);
+                yield key.isPresent() ? idempotentCreate(request, key.get(), newUser, now) : created(request, create(newUser, now));
             }
             case LIST_USERS -> list(request, now);
             case GET_USER -> store.find(keyOf(id), now)
@@ -120,6 +125,57 @@ public final class UsersApi {
 
     private User create(NewUser user, Instant now) {
         return store.create(ids.newId(now.toEpochMilli()), user, now);
+    }
+
+    private APIGatewayV2HTTPResponse created(HttpRequest request, User user) {
+        return json(201, UserJson.user(user), Map.of("Location", collectionPath(request) + "/" + user.id(), "ETag", user.etag()));
+    }
+
+    /**
+     * A create with an Idempotency-Key: the first request creates and its answer is kept; a retry
+     * with the same key and body gets that answer again and creates nothing.
+     */
+    private APIGatewayV2HTTPResponse idempotentCreate(HttpRequest request, String key, NewUser newUser, Instant now) {
+        IdempotencyStore.Claim claim = idempotency.claim(key, fingerprint(newUser), ids.newId(now.toEpochMilli()), now);
+        if (claim instanceof IdempotencyStore.Claim.Started started) {
+            APIGatewayV2HTTPResponse response = created(request, store.createIfAbsent(started.userId(), newUser, now));
+            Map<String, String> kept = new HashMap<>(response.getHeaders());
+            idempotency.complete(key, new IdempotencyStore.StoredResponse(response.getStatusCode(), response.getBody(), kept));
+            return response;
+        }
+        if (claim instanceof IdempotencyStore.Claim.Replay replay) {
+            Map<String, String> headers = new HashMap<>(replay.response().headers());
+            headers.put("Idempotent-Replayed", "true");
+            return new APIGatewayV2HTTPResponse(replay.response().status(), headers, null, null, replay.response().body(), false);
+        }
+        if (claim instanceof IdempotencyStore.Claim.InProgress) {
+            return problem(request, Problem.of(409, "idempotency-key-in-use", "Request in progress",
+                    "a request with this Idempotency-Key is still being processed; retry in a moment")
+                    .withHeader("Retry-After", "1"));
+        }
+        return problem(request, new Problem(422, "idempotency-key-reused", "Idempotency-Key reused",
+                "this Idempotency-Key was used with a different body; use a new key for a new user",
+                List.of(InvalidInput.header("Idempotency-Key", "was sent before with another body")), Map.of()));
+    }
+
+    private static Optional<String> idempotencyKey(HttpRequest request) {
+        Optional<String> key = request.header("idempotency-key");
+        if (key.isPresent() && !IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
+            throw new ProblemException(Problem.invalid("Invalid Idempotency-Key header", List.of(InvalidInput.header(
+                    "Idempotency-Key", "must be 1 to 255 visible ASCII characters, such as a UUID"))));
+        }
+        return key;
+    }
+
+    /** The request's meaning, not its bytes: the same user in other whitespace is the same request. */
+    private static String fingerprint(NewUser user) {
+        String canonical = user.name() + "\u0000" + user.email() + "\u0000" + user.age().map(String::valueOf).orElse("");
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private APIGatewayV2HTTPResponse list(HttpRequest request, Instant now) {

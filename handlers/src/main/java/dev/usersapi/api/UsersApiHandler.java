@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.model.UserIds;
 import dev.usersapi.store.DynamoDbClients;
+import dev.usersapi.store.IdempotencyStore;
 import dev.usersapi.store.UserStore;
 import dev.usersapi.store.UsersTableSettings;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +30,9 @@ public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     /** The same handler on another DynamoDB endpoint and clock: the local stack's way in. */
     public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table, Clock clock) {
-        this(new UsersApi(new UserStore(dynamo, table), new UserIds(randomSource()), clock, JsonLines.standardOutput()));
+        this(new UsersApi(new UserStore(dynamo, table),
+                new IdempotencyStore(dynamo, table.idempotencyTableName(), table.idempotencyRetention()),
+                new UserIds(randomSource()), clock, JsonLines.standardOutput()));
     }
 
     public UsersApiHandler(UsersApi api) {

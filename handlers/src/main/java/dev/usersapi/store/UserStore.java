@@ -47,16 +47,32 @@ public final class UserStore {
         this.table = table;
     }
 
+    /** Creates the user; its creation time is the one its id carries, so the id alone finds it. */
     public User create(String id, NewUser user, Instant now) {
-        long millis = now.toEpochMilli();
+        long createdAt = dev.usersapi.model.UserIds.keyOf(id)
+                .orElseThrow(() -> new IllegalArgumentException("not an id this service issues: " + id)).createdAt();
         Optional<Long> deleteAt = table.retention().map(retention -> now.plus(retention).getEpochSecond());
-        User created = new User(id, millis, millis, 1, user.name(), user.email(), user.age(), deleteAt);
+        User created = new User(id, createdAt, now.toEpochMilli(), 1, user.name(), user.email(), user.age(), deleteAt);
         // The id is fresh, so the condition only guards against an impossible collision, never a real user.
         dynamo.putItem(put -> put.tableName(table.tableName())
                 .item(UserItems.toItem(created))
                 .conditionExpression("attribute_not_exists(#id)")
                 .expressionAttributeNames(Map.of("#id", ID)));
         return created;
+    }
+
+    /**
+     * Creates the user unless one with this id exists, and returns the stored user either way:
+     * a retried idempotent create that finds its first attempt's user reuses it.
+     */
+    public User createIfAbsent(String id, NewUser user, Instant now) {
+        try {
+            return create(id, user, now);
+        } catch (ConditionalCheckFailedException alreadyCreated) {
+            var key = dev.usersapi.model.UserIds.keyOf(id).orElseThrow();
+            var stored = dynamo.getItem(get -> get.tableName(table.tableName()).key(keyOf(key)).consistentRead(true));
+            return UserItems.fromItem(stored.item());
+        }
     }
 
     public Optional<User> find(UserKey key, Instant now) {

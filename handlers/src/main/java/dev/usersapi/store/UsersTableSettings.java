@@ -6,23 +6,29 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the handlers need to know about the table, read from the function's environment:
- * {@code USERS_TABLE}, {@code USERS_EMAIL_INDEX} and {@code USERS_RETENTION} (an ISO-8601
- * duration such as {@code P5D}; absent or {@code off}: users never expire).
+ * What the handlers need to know about their tables, read from the function's environment:
+ * {@code USERS_TABLE}, {@code USERS_EMAIL_INDEX}, {@code USERS_RETENTION} (an ISO-8601 duration
+ * such as {@code P5D}; absent or {@code off}: users never expire), {@code USERS_IDEMPOTENCY_TABLE}
+ * and {@code USERS_IDEMPOTENCY_RETENTION} (how long an Idempotency-Key is remembered).
  */
-public record UsersTableSettings(String tableName, String emailIndexName, Optional<Duration> retention) {
+public record UsersTableSettings(String tableName, String emailIndexName, Optional<Duration> retention,
+                                 String idempotencyTableName, Duration idempotencyRetention) {
 
     public static UsersTableSettings fromEnvironment(Map<String, String> environment) {
-        String table = required(environment, "USERS_TABLE");
-        String emailIndex = required(environment, "USERS_EMAIL_INDEX");
         String retention = environment.getOrDefault("USERS_RETENTION", "off").trim();
-        if (retention.isEmpty() || retention.equals("off")) {
-            return new UsersTableSettings(table, emailIndex, Optional.empty());
-        }
+        return new UsersTableSettings(
+                required(environment, "USERS_TABLE"),
+                required(environment, "USERS_EMAIL_INDEX"),
+                retention.isEmpty() || retention.equals("off") ? Optional.empty() : Optional.of(duration("USERS_RETENTION", retention)),
+                required(environment, "USERS_IDEMPOTENCY_TABLE"),
+                duration("USERS_IDEMPOTENCY_RETENTION", required(environment, "USERS_IDEMPOTENCY_RETENTION")));
+    }
+
+    private static Duration duration(String name, String value) {
         try {
-            return new UsersTableSettings(table, emailIndex, Optional.of(Duration.parse(retention)));
+            return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalStateException("USERS_RETENTION must be an ISO-8601 duration or off, got " + retention, e);
+            throw new IllegalStateException(name + " must be an ISO-8601 duration, got " + value, e);
         }
     }
 

@@ -34,7 +34,8 @@ class ServerFaultTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     private UsersApi api(DynamoDbClient client, String table) {
-        return new UsersApi(new UserStore(client, new UsersTableSettings(table, "email-index", Optional.empty())),
+        var settings = new UsersTableSettings(table, "email-index", Optional.empty(), "no-such-keys", java.time.Duration.ofDays(1));
+        return new UsersApi(new UserStore(client, settings), new dev.usersapi.store.IdempotencyStore(client, "no-such-keys", java.time.Duration.ofDays(1)),
                 new UserIds(new SecureRandom()), Clock.systemUTC(), new JsonLines(new PrintStream(log, true, StandardCharsets.UTF_8)));
     }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.usersapi.api.UsersApi;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.model.UserIds;
+import dev.usersapi.store.IdempotencyStore;
 import dev.usersapi.store.UserStore;
 import dev.usersapi.store.UsersTableSettings;
 import java.io.ByteArrayOutputStream;
@@ -26,7 +27,9 @@ public final class ApiFixture {
 
     public ApiFixture() {
         this.table = dynamo.createUsersTable();
-        this.api = new UsersApi(new UserStore(dynamo.client(), table), new UserIds(new SecureRandom()), clock,
+        this.api = new UsersApi(new UserStore(dynamo.client(), table),
+                new IdempotencyStore(dynamo.client(), table.idempotencyTableName(), table.idempotencyRetention()),
+                new UserIds(new SecureRandom()), clock,
                 new JsonLines(new PrintStream(log, true, StandardCharsets.UTF_8)));
     }
 

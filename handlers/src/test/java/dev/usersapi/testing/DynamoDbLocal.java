@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -89,18 +87,21 @@ public final class DynamoDbLocal {
         return StackFile.load(ProjectLayout.current(), "dev").table();
     }
 
-    /** A new, empty table as the dev stack declares it, and the settings the handlers read for it. */
+    /** New, empty tables as the dev stack declares them, and the settings the handlers read for them. */
     public UsersTableSettings createUsersTable() {
-        return createUsersTable(declaredTable());
+        StackFile stack = StackFile.load(ProjectLayout.current(), "dev");
+        TableDeclaration table = stack.table();
+        int number = TABLES.incrementAndGet();
+        String users = create(table, "users-test-" + number);
+        String keys = create(stack.idempotencyTable(), "idempotency-test-" + number);
+        return new UsersTableSettings(users, table.globalSecondaryIndexes().get(0).name(), table.retention(), keys,
+                stack.idempotencyTable().retention().orElseThrow());
     }
 
-    public UsersTableSettings createUsersTable(TableDeclaration table) {
-        String name = "users-test-" + TABLES.incrementAndGet();
+    private String create(TableDeclaration table, String name) {
         client.createTable(DynamoDbTables.createTableRequest(table, name));
         DynamoDbTables.timeToLiveRequest(table, name).ifPresent(client::updateTimeToLive);
-        String emailIndex = table.globalSecondaryIndexes().get(0).name();
-        Optional<Duration> retention = table.retention();
-        return new UsersTableSettings(name, emailIndex, retention);
+        return name;
     }
 
     private static int freePort() {

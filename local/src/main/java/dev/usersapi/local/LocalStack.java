@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LocalStack implements AutoCloseable {
     static final String TABLE_NAME = "users";
+    static final String IDEMPOTENCY_TABLE_NAME = "idempotency-keys";
     /**
      * DynamoDB Local's embedded SDK v1 and SQLite log through java.util.logging; their warnings
      * (JAXB missing, and so on) say nothing a user can act on. Held here because java.util.logging
@@ -82,16 +83,20 @@ public final class LocalStack implements AutoCloseable {
         List<String> notes = new ArrayList<>();
         try {
             var description = LocalTables.ensure(dynamo.client(), table, TABLE_NAME, notes::add);
+            TableDeclaration idempotencyTable = stack.idempotencyTable();
+            LocalTables.ensure(dynamo.client(), idempotencyTable, IDEMPOTENCY_TABLE_NAME, note -> { });
             if (notes.isEmpty()) {
                 notes.addAll(LocalTables.notEmulated(table));
             }
             String emailIndex = table.globalSecondaryIndexes().get(0).name();
             var api = new LambdaInvoker<>(new UsersApiHandler(dynamo.client(),
-                    new UsersTableSettings(TABLE_NAME, emailIndex, table.retention()), clock),
+                    new UsersTableSettings(TABLE_NAME, emailIndex, table.retention(), IDEMPOTENCY_TABLE_NAME,
+                            idempotencyTable.retention().orElseThrow()), clock),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
             LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()), api::invoke);
 
             ExpirySweeper sweeper = new ExpirySweeper(dynamo.client(), TABLE_NAME, table, clock);
+            ExpirySweeper keySweeper = new ExpirySweeper(dynamo.client(), IDEMPOTENCY_TABLE_NAME, idempotencyTable, clock);
             FailureDestination failures = new FailureDestination(dataDirectory.resolve("stream-failures.jsonl"));
             var consumer = new LambdaInvoker<>(streamHandler, DynamodbEvent.class, StreamsEventResponse.class);
             StreamEventSource streamSource = new StreamEventSource(dynamo.streams(), description.latestStreamArn(), "local",
@@ -107,6 +112,13 @@ public final class LocalStack implements AutoCloseable {
                 return thread;
             });
             LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory, notes);
+            expiry.scheduleWithFixedDelay(() -> {
+                try {
+                    keySweeper.sweep();
+                } catch (RuntimeException e) {
+                    System.out.println("local: idempotency key sweep failed, retrying at the next one: " + e);
+                }
+            }, options.expiryInterval().toMillis(), options.expiryInterval().toMillis(), TimeUnit.MILLISECONDS);
             gateway.start();
             streamSource.start(options.streamPollInterval());
             expiry.scheduleWithFixedDelay(stackRunning::sweepQuietly, options.expiryInterval().toMillis(),

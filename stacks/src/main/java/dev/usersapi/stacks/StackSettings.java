@@ -16,6 +16,7 @@ import java.util.Set;
 public record StackSettings(
         String stack,
         TableDeclaration table,
+        TableDeclaration idempotencyTable,
         StreamConsumerDeclaration streamConsumer,
         Functions functions,
         Api api,
@@ -23,7 +24,7 @@ public record StackSettings(
         boolean protectData) {
 
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
-    public static final List<String> KEYS = List.of("table", "streamConsumer", "functions", "api", "alarms", "protectData");
+    public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData");
 
     public record Function(int memoryMb, int timeoutSeconds) {}
 
@@ -50,6 +51,7 @@ public record StackSettings(
         StackSettings settings = new StackSettings(
                 file.stack(),
                 file.table(),
+                file.idempotencyTable(),
                 file.streamConsumer(),
                 new Functions(
                         functions.oneOf("architecture", "arm64", Set.of("arm64", "x86_64")),
@@ -86,14 +88,19 @@ public record StackSettings(
      * which has no policy-pack setting of its own. The messages are the pack's.
      */
     void checkMandatoryRules() {
-        if (!table.pointInTimeRecovery()) {
-            throw new StackDeclarationException(PolicyMessages.POINT_IN_TIME_RECOVERY);
+        for (TableDeclaration declared : List.of(table, idempotencyTable)) {
+            if (!declared.pointInTimeRecovery()) {
+                throw new StackDeclarationException(PolicyMessages.POINT_IN_TIME_RECOVERY);
+            }
+            if (!declared.encryption().enabled()) {
+                throw new StackDeclarationException(PolicyMessages.ENCRYPTION);
+            }
+            if (!declared.billingMode().equals("PAY_PER_REQUEST")) {
+                throw new StackDeclarationException(PolicyMessages.PAY_PER_REQUEST);
+            }
         }
-        if (!table.encryption().enabled()) {
-            throw new StackDeclarationException(PolicyMessages.ENCRYPTION);
-        }
-        if (!table.billingMode().equals("PAY_PER_REQUEST")) {
-            throw new StackDeclarationException(PolicyMessages.PAY_PER_REQUEST);
+        if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
+            throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
         if (stack.equals("prod") && api.jwt().isEmpty()) {
             throw new StackDeclarationException("prod must name a JWT issuer under users-api:api.jwt: every route of prod is authorized");

@@ -28,7 +28,7 @@ public final class StreamConsumer extends ComponentResource {
     private final JavaFunction function;
     private final EventSourceMapping mapping;
 
-    public StreamConsumer(String name, UsersTable table, Path jar, StackSettings settings, Map<String, String> tags,
+    public StreamConsumer(String name, DeclaredTable table, Path jar, StackSettings settings, Map<String, String> tags,
                           ComponentResourceOptions options) {
         super("users-api:stream:StreamConsumer", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();

@@ -41,18 +41,24 @@ public final class UsersApiProgram {
     public static void define(Context ctx, StackSettings settings, ProjectLayout layout, Path jar) {
         Map<String, String> tags = Map.of("project", StackFile.PROJECT, "stack", settings.stack(), "managed-by", "pulumi");
 
-        UsersTable table = new UsersTable("users", settings.table(), settings.protectData(), tags, ComponentResourceOptions.Empty);
+        DeclaredTable table = new DeclaredTable("users", settings.table(), settings.protectData(), tags, ComponentResourceOptions.Empty);
+        DeclaredTable idempotencyKeys = new DeclaredTable("idempotency-keys", settings.idempotencyTable(), settings.protectData(), tags,
+                ComponentResourceOptions.Empty);
+        String emailIndex = settings.table().globalSecondaryIndexes().get(0).name();
         Map<String, Output<String>> environment = Map.of(
                 "USERS_TABLE", table.name(),
-                "USERS_EMAIL_INDEX", Output.of(table.emailIndexName()),
-                "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")));
+                "USERS_EMAIL_INDEX", Output.of(emailIndex),
+                "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")),
+                "USERS_IDEMPOTENCY_TABLE", idempotencyKeys.name(),
+                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()));
         JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
                 environment,
                 List.of(
                         IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                                 "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
-                        IamPolicies.statement(List.of("dynamodb:Query"),
-                                table.indexArn(table.emailIndexName()).applyValue(List::of))),
+                        IamPolicies.statement(List.of("dynamodb:Query"), table.indexArn(emailIndex).applyValue(List::of)),
+                        IamPolicies.statement(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"),
+                                idempotencyKeys.arn().applyValue(List::of))),
                 tags, ComponentResourceOptions.Empty);
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
                 settings.api(), tags, ComponentResourceOptions.Empty);

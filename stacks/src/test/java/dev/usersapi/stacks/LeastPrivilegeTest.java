@@ -41,17 +41,18 @@ class LeastPrivilegeTest {
     }
 
     private static String tableArn(String stack) {
-        return value(StackRuns.of(stack).one(Table.class).arn());
+        return value(StackRuns.of(stack).named(Table.class, "users").arn());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void apiRoleMayOnlyCallTheItemActionsItUsesOnTheTableAndQueryTheEmailIndex(String stack) {
         String table = tableArn(stack);
+        String keys = value(StackRuns.of(stack).named(Table.class, "idempotency-keys").arn());
         Map<String, Set<String>> grants = grants(stack, "users-api-policy");
         assertEquals(Set.of(table), grants.get("dynamodb:GetItem"));
-        assertEquals(Set.of(table), grants.get("dynamodb:PutItem"));
-        assertEquals(Set.of(table), grants.get("dynamodb:UpdateItem"));
+        assertEquals(Set.of(table, keys), grants.get("dynamodb:PutItem"), "idempotency keys are claimed with a conditional put");
+        assertEquals(Set.of(table, keys), grants.get("dynamodb:UpdateItem"));
         assertEquals(Set.of(table), grants.get("dynamodb:DeleteItem"));
         assertEquals(Set.of(table), grants.get("dynamodb:Scan"));
         assertEquals(Set.of(table + "/index/email-index"), grants.get("dynamodb:Query"));
@@ -63,7 +64,7 @@ class LeastPrivilegeTest {
     @ValueSource(strings = {"dev", "staging", "prod"})
     void streamRoleMayOnlyReadTheStreamAndSendToItsFailureQueue(String stack) {
         String table = tableArn(stack);
-        String stream = value(StackRuns.of(stack).one(Table.class).streamArn());
+        String stream = value(StackRuns.of(stack).named(Table.class, "users").streamArn());
         String queue = value(StackRuns.of(stack).one(Queue.class).arn());
         Map<String, Set<String>> grants = grants(stack, "users-stream-policy");
         assertEquals(Set.of(stream), grants.get("dynamodb:GetRecords"));

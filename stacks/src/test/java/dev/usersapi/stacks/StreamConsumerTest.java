@@ -23,7 +23,7 @@ class StreamConsumerTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void mappingReadsTheTablesStreamIntoTheLiveAlias(String stack) {
-        assertEquals(Optional.of(value(StackRuns.of(stack).one(Table.class).streamArn())), value(mapping(stack).eventSourceArn()));
+        assertEquals(Optional.of(value(StackRuns.of(stack).named(Table.class, "users").streamArn())), value(mapping(stack).eventSourceArn()));
         assertEquals(value(StackRuns.of(stack).named(Alias.class, "users-stream-live").arn()), value(mapping(stack).functionName()));
     }
 

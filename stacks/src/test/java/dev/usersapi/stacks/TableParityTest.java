@@ -19,7 +19,7 @@ class TableParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void cloudAndLocalTablesHaveTheSameKeysIndexesAndStream(String stack) {
-        Table cloud = StackRuns.of(stack).one(Table.class);
+        Table cloud = StackRuns.of(stack).named(Table.class, "users");
         CreateTableRequest local = DynamoDbTables.createTableRequest(StackFile.load(ProjectLayout.current(), stack).table(), "users");
 
         assertEquals(keys(local.keySchema()), Map.of("HASH", value(cloud.hashKey()), "RANGE", value(cloud.rangeKey()).orElseThrow()));

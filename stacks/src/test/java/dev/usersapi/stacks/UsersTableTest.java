@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The table each stack declares, input by input. */
 class UsersTableTest {
     private static Table table(String stack) {
-        return StackRuns.of(stack).one(Table.class);
+        return StackRuns.of(stack).named(Table.class, "users");
     }
 
     @ParameterizedTest
@@ -73,7 +73,7 @@ class UsersTableTest {
     @ParameterizedTest
     @ValueSource(strings = {"prod"})
     void prodEncryptsWithItsOwnRotatedKey(String stack) {
-        Key key = StackRuns.of(stack).one(Key.class);
+        Key key = StackRuns.of(stack).named(Key.class, "users-key");
         assertEquals(Optional.of(true), value(key.enableKeyRotation()));
         var sse = value(table(stack).serverSideEncryption());
         assertEquals(true, sse.enabled());
@@ -127,5 +127,16 @@ class UsersTableTest {
     @ValueSource(strings = {"dev", "staging"})
     void otherStacksLeaveTheirTableUnprotected(String stack) {
         assertTrue(!StackRuns.of(stack).run.mocks().isProtected("aws:dynamodb/table:Table", "users"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void idempotencyKeysExpireAndAreGuardedLikeTheUsers(String stack) {
+        Table keys = StackRuns.of(stack).named(Table.class, "idempotency-keys");
+        assertEquals("key", value(keys.hashKey()));
+        assertEquals(Optional.of("expiresAt"), value(keys.ttl()).attributeName());
+        assertEquals(true, value(keys.pointInTimeRecovery()).enabled());
+        assertEquals(true, value(keys.serverSideEncryption()).enabled());
+        assertEquals(Optional.of("PAY_PER_REQUEST"), value(keys.billingMode()));
     }
 }

@@ -39,10 +39,14 @@ public final class ExpirySweeper {
         var now = AttributeValue.fromN(Long.toString(clock.instant().getEpochSecond()));
         Map<String, String> names = Map.of("#ttl", ttlAttribute);
         int removed = 0;
+        Map<String, String> keyNames = new java.util.HashMap<>(names);
+        keyNames.put("#pk", table.partitionKey().name());
+        table.sortKey().ifPresent(key -> keyNames.put("#sk", key.name()));
+        String keyProjection = table.sortKey().isPresent() ? "#pk, #sk" : "#pk";
         var pages = dynamo.scanPaginator(scan -> scan.tableName(tableName)
                 .filterExpression("#ttl <= :now")
-                .projectionExpression("#pk, #sk")
-                .expressionAttributeNames(Map.of("#ttl", ttlAttribute, "#pk", table.partitionKey().name(), "#sk", table.sortKey().name()))
+                .projectionExpression(keyProjection)
+                .expressionAttributeNames(keyNames)
                 .expressionAttributeValues(Map.of(":now", now)));
         for (var item : pages.items()) {
             Map<String, AttributeValue> key = Map.copyOf(item);

@@ -19,17 +19,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The users table, exactly as the stack file declares it, plus what only the cloud has:
+ * A table exactly as the stack file declares it (the users table, the idempotency keys), plus
+ * what only the cloud has:
  * point-in-time recovery, server-side encryption (a customer-managed key when asked), deletion
  * protection, and Pulumi's {@code protect} where the stack guards its data.
  */
-public final class UsersTable extends ComponentResource {
+public final class DeclaredTable extends ComponentResource {
     private final Table table;
-    private final String emailIndexName;
 
-    public UsersTable(String name, TableDeclaration declaration, boolean protectData, Map<String, String> tags,
+    public DeclaredTable(String name, TableDeclaration declaration, boolean protectData, Map<String, String> tags,
                       ComponentResourceOptions options) {
-        super("users-api:data:UsersTable", name, options);
+        super("users-api:data:DeclaredTable", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).protect(protectData).build();
 
         Optional<Output<String>> kmsKeyArn = declaration.encryption().kmsKeyArn().map(Output::of);
@@ -48,7 +48,6 @@ public final class UsersTable extends ComponentResource {
         var args = TableArgs.builder()
                 .billingMode(declaration.billingMode())
                 .hashKey(declaration.partitionKey().name())
-                .rangeKey(declaration.sortKey().name())
                 .attributes(declaration.keyAttributes().stream()
                         .map(key -> TableAttributeArgs.builder().name(key.name()).type(key.type()).build())
                         .toList())
@@ -77,12 +76,12 @@ public final class UsersTable extends ComponentResource {
                 .serverSideEncryption(encryption.build())
                 .deletionProtectionEnabled(declaration.deletionProtection())
                 .tags(tags);
+        declaration.sortKey().ifPresent(key -> args.rangeKey(key.name()));
         declaration.ttlAttribute().ifPresent(attribute ->
                 args.ttl(TableTtlArgs.builder().attributeName(attribute).enabled(true).build()));
         declaration.streamViewType().ifPresent(view -> args.streamEnabled(true).streamViewType(view));
 
         this.table = new Table(name, args.build(), children);
-        this.emailIndexName = declaration.globalSecondaryIndexes().get(0).name();
         registerOutputs(Map.of("name", table.name(), "arn", table.arn(), "streamArn", table.streamArn()));
     }
 
@@ -96,10 +95,6 @@ public final class UsersTable extends ComponentResource {
 
     public Output<String> streamArn() {
         return table.streamArn();
-    }
-
-    public String emailIndexName() {
-        return emailIndexName;
     }
 
     /** The ARN of an index, the resource a Query on it is authorized against. */
