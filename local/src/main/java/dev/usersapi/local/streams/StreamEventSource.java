@@ -32,9 +32,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * shard (parents before children), hands batches of up to {@code batchSize} records to the
  * function as the JSON event Lambda sends, and honours ReportBatchItemFailures as the mapping
  * does: records before the first reported failure are done; the batch is retried from that
- * record, so the order per shard holds; after {@code maximumRetryAttempts} retries the rest of
- * the batch goes to the failure destination and the shard moves on. A function that throws
- * fails the whole batch. Records older than {@code maximumRecordAgeSeconds} are not delivered
+ * record, so the order per shard holds; with {@code bisectBatchOnFunctionError} a failing batch
+ * is split in two until the failing record stands alone; after {@code maximumRetryAttempts}
+ * retries what is left goes to the failure destination and the shard moves on. A function that
+ * throws fails the whole batch. Records older than {@code maximumRecordAgeSeconds} are not delivered
  * but sent to the failure destination, as in the cloud.
  */
 public final class StreamEventSource implements AutoCloseable {
@@ -87,7 +88,7 @@ public final class StreamEventSource implements AutoCloseable {
     }
 
     /** One pass over every open shard, delivering everything that is there. */
-    synchronized void pollOnce() {
+    public synchronized void pollOnce() {
         List<Shard> shards = shards();
         Set<String> present = new HashSet<>();
         shards.forEach(shard -> present.add(shard.shardId()));
@@ -145,7 +146,16 @@ public final class StreamEventSource implements AutoCloseable {
     }
 
     private void deliver(String shardId, List<Record> records) {
-        List<Record> batch = dropTooOld(shardId, records);
+        deliverBatch(shardId, dropTooOld(shardId, records));
+    }
+
+    /**
+     * One batch until it is done: records before the first failure are done; with bisection on, a
+     * failing batch is split in two and each half delivered in turn, down to the failing record
+     * alone, so that only it reaches the failure destination and the order of the rest holds.
+     */
+    private void deliverBatch(String shardId, List<Record> records) {
+        List<Record> batch = records;
         int retries = 0;
         while (!batch.isEmpty()) {
             int firstFailed = invoke(batch);
@@ -156,6 +166,13 @@ public final class StreamEventSource implements AutoCloseable {
             if (firstFailed > 0) {
                 checkpoints.advance(shardId, batch.get(firstFailed - 1).dynamodb().sequenceNumber());
                 batch = batch.subList(firstFailed, batch.size());
+            }
+            if (settings.bisectBatchOnFunctionError() && batch.size() > 1) {
+                int half = batch.size() / 2;
+                List<Record> second = batch.subList(half, batch.size());
+                deliverBatch(shardId, batch.subList(0, half));
+                deliverBatch(shardId, second);
+                return;
             }
             if (++retries > settings.maximumRetryAttempts()) {
                 failures.record(failure(shardId, batch, "RetryAttemptsExhausted"));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** ReportBatchItemFailures as the Lambda event source mapping honours it, on a real stream. */
+/** ReportBatchItemFailures as the Lambda event source mapping honours it without bisection, on a real stream (FailingConsumerTest bisects). */
 class StreamEventSourceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,7 +124,7 @@ class StreamEventSourceTest {
 
     private StreamEventSource source(int retries, Function<String, String> function) {
         return new StreamEventSource(table.streams(), table.streamArn(), "local",
-                new StreamConsumerDeclaration(10, "TRIM_HORIZON", retries, 3600, true), function, record -> false,
+                new StreamConsumerDeclaration(10, "TRIM_HORIZON", retries, 3600, false), function, record -> false,
                 Optional.of(data.resolve("checkpoints.json")), new FailureDestination(data.resolve("failures.jsonl")),
                 Clock.systemUTC(), Duration.ZERO, line -> { });
     }
