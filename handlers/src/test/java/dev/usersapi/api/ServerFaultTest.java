@@ -49,6 +49,8 @@ class ServerFaultTest {
         String requestId = event.getRequestContext().getRequestId();
         JsonNode problem = Json.parse(response.getBody());
         assertEquals(requestId, problem.get("requestId").asText());
+        assertTrue(!response.getBody().contains("ResourceNotFound") && !response.getBody().contains("no-such-table")
+                && !response.getBody().contains("at dev."), "the answer names no internals: " + response.getBody());
         JsonNode logged = Json.parse(log.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
         assertEquals(requestId, logged.get("requestId").asText());
         assertTrue(logged.get("error").asText().contains("ResourceNotFoundException"), logged.toString());

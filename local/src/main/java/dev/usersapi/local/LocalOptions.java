@@ -13,7 +13,8 @@ public record LocalOptions(
         Optional<Path> dataDirectory,
         OptionalInt dynamoDbPort,
         Duration streamPollInterval,
-        Duration expiryInterval) {
+        Duration expiryInterval,
+        Optional<String> jwtKey) {
 
     static final String USAGE = """
             usage: users-api-local [options]
@@ -25,11 +26,13 @@ public record LocalOptions(
                                     NoSQL Workbench or an SDK; it listens on every interface
               --stream-poll-ms N    how often the stream event source polls (default 200)
               --expiry-seconds N    how often expired users are removed (default 30)
+              --jwt-key SECRET      where the stack names a JWT issuer (prod), the HS256 key tokens must be
+                                    signed with (at least 32 bytes; default: a random key, and a sample token is printed)
             """;
 
     public static LocalOptions defaults() {
         return new LocalOptions("dev", 8080, false, Optional.empty(), OptionalInt.empty(),
-                Duration.ofMillis(200), Duration.ofSeconds(30));
+                Duration.ofMillis(200), Duration.ofSeconds(30), Optional.empty());
     }
 
     public static LocalOptions parse(String... args) {
@@ -38,7 +41,7 @@ public record LocalOptions(
             String flag = args[i];
             switch (flag) {
                 case "--in-memory" -> options = options.set(flag, "true");
-                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--stream-poll-ms", "--expiry-seconds" -> {
+                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--stream-poll-ms", "--expiry-seconds", "--jwt-key" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
                     }
@@ -53,15 +56,17 @@ public record LocalOptions(
 
     private LocalOptions set(String flag, String value) {
         return switch (flag) {
-            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval);
-            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval);
-            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval);
-            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, streamPollInterval, expiryInterval);
-            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), streamPollInterval, expiryInterval);
+            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
+            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
+            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
+            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
+            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), streamPollInterval, expiryInterval, jwtKey);
             case "--stream-poll-ms" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort,
-                    Duration.ofMillis(positive(value, flag)), expiryInterval);
+                    Duration.ofMillis(positive(value, flag)), expiryInterval, jwtKey);
             case "--expiry-seconds" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval,
-                    Duration.ofSeconds(positive(value, flag)));
+                    Duration.ofSeconds(positive(value, flag)), jwtKey);
+            case "--jwt-key" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval,
+                    Optional.of(value));
             default -> throw new IllegalArgumentException(flag);
         };
     }

@@ -11,6 +11,7 @@ import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackFile;
 import dev.usersapi.declaration.TableDeclaration;
 import dev.usersapi.local.expiry.ExpirySweeper;
+import dev.usersapi.local.gateway.JwtAuthorizer;
 import dev.usersapi.local.gateway.LocalGateway;
 import dev.usersapi.local.streams.FailureDestination;
 import dev.usersapi.local.streams.StreamEventSource;
@@ -55,9 +56,12 @@ public final class LocalStack implements AutoCloseable {
     private final FailureDestination failures;
     private final Path dataDirectory;
     private final List<String> notes;
+    private final Optional<JwtAuthorizer> authorizer;
 
     private LocalStack(LocalDynamoDb dynamo, LocalGateway gateway, StreamEventSource streamSource, ScheduledExecutorService expiry,
-                       ExpirySweeper sweeper, FailureDestination failures, Path dataDirectory, List<String> notes) {
+                       ExpirySweeper sweeper, FailureDestination failures, Path dataDirectory, List<String> notes,
+                       Optional<JwtAuthorizer> authorizer) {
+        this.authorizer = authorizer;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.streamSource = streamSource;
@@ -93,7 +97,9 @@ public final class LocalStack implements AutoCloseable {
                     new UsersTableSettings(TABLE_NAME, emailIndex, table.retention(), IDEMPOTENCY_TABLE_NAME,
                             idempotencyTable.retention().orElseThrow()), clock),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
-            LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()), api::invoke);
+            Optional<JwtAuthorizer> authorizer = jwtAuthorizer(stack, options, clock);
+            LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()), api::invoke,
+                    authorizer);
 
             ExpirySweeper sweeper = new ExpirySweeper(dynamo.client(), TABLE_NAME, table, clock);
             ExpirySweeper keySweeper = new ExpirySweeper(dynamo.client(), IDEMPOTENCY_TABLE_NAME, idempotencyTable, clock);
@@ -111,7 +117,8 @@ public final class LocalStack implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory, notes);
+            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory, notes,
+                    authorizer);
             expiry.scheduleWithFixedDelay(() -> {
                 try {
                     keySweeper.sweep();
@@ -131,6 +138,26 @@ public final class LocalStack implements AutoCloseable {
             dynamo.close();
             throw e;
         }
+    }
+
+    /**
+     * Where the stack names a JWT issuer (prod), every route needs a token, as behind API
+     * Gateway's JWT authorizer; locally they are signed with the --jwt-key (or a random key).
+     */
+    private static Optional<JwtAuthorizer> jwtAuthorizer(StackFile stack, LocalOptions options, Clock clock) {
+        return stack.section("users-api:api").optionalSection("jwt").map(jwt -> {
+            byte[] key = options.jwtKey().map(secret -> secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElseGet(() -> {
+                byte[] random = new byte[32];
+                new java.security.SecureRandom().nextBytes(random);
+                return random;
+            });
+            return new JwtAuthorizer(key, jwt.string("issuer"), jwt.strings("audiences"), clock);
+        });
+    }
+
+    /** The local JWT authorizer, when the stack requires tokens. */
+    public Optional<JwtAuthorizer> authorizer() {
+        return authorizer;
     }
 
     public URI baseUrl() {
@@ -207,8 +234,11 @@ public final class LocalStack implements AutoCloseable {
                 + "  (DynamoDB Local listens on every interface, not only loopback; any access key works)"));
         System.out.println("  data:     " + (options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
-        System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json' "
-                + "-d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
+        String authorization = stack.authorizer()
+                .map(jwt -> " -H 'Authorization: Bearer " + jwt.issue("local-user", java.time.Duration.ofHours(12)) + "'").orElse("");
+        stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs a JWT, as in the cloud; the one below is valid for 12 hours"));
+        System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json'" + authorization
+                + " -d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
         System.out.println("Ctrl-C stops it.");
         try {
             stopped.await();

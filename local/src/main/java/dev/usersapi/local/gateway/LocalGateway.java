@@ -31,11 +31,14 @@ public final class LocalGateway implements AutoCloseable {
     private final ExecutorService workers;
     private final RouteTable routes;
     private final BiFunction<String, Context, String> function;
+    private final java.util.Optional<JwtAuthorizer> authorizer;
 
     /** {@code function} takes a payload 2.0 event as JSON and returns the handler's answer as JSON. */
-    public LocalGateway(int port, List<ApiOperation> operations, BiFunction<String, Context, String> function) throws IOException {
+    public LocalGateway(int port, List<ApiOperation> operations, BiFunction<String, Context, String> function,
+                        java.util.Optional<JwtAuthorizer> authorizer) throws IOException {
         this.routes = new RouteTable(operations);
         this.function = function;
+        this.authorizer = authorizer;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         this.workers = Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "local-gateway");
@@ -72,8 +75,21 @@ public final class LocalGateway implements AutoCloseable {
                     exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress(),
                     exchange.getProtocol());
             var route = routes.select(request.method(), HttpApiPayloads.pathSegments(rawPath));
-            String event = HttpApiPayloads.JSON.writeValueAsString(
-                    HttpApiPayloads.event(request, route, requestId, Instant.now(), port()));
+            var payload = HttpApiPayloads.event(request, route, requestId, Instant.now(), port());
+            if (authorizer.isPresent()) {
+                var claims = authorizer.get().authorize(java.util.Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
+                if (claims.isEmpty()) {
+                    send(exchange, requestId, new HttpApiPayloads.Response(401, Map.of("content-type", "application/json",
+                            "www-authenticate", "Bearer"), List.of(), "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8)));
+                    return;
+                }
+                var jwt = ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("requestContext"))
+                        .putObject("authorizer").putObject("jwt");
+                var claimNodes = jwt.putObject("claims");
+                claims.get().forEach(claimNodes::put);
+                jwt.putNull("scopes");
+            }
+            String event = HttpApiPayloads.JSON.writeValueAsString(payload);
             HttpApiPayloads.Response response;
             try {
                 response = HttpApiPayloads.response(function.apply(event, new LocalContext(requestId, "users-api")));
