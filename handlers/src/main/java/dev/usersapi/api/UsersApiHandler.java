@@ -11,17 +11,23 @@ import dev.usersapi.store.IdempotencyStore;
 import dev.usersapi.store.UserStore;
 import dev.usersapi.store.UsersTableSettings;
 import java.security.NoSuchAlgorithmException;
+import org.crac.Core;
+import org.crac.Resource;
 import java.security.SecureRandom;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The Lambda entry point of the HTTP API: {@code dev.usersapi.api.UsersApiHandler::handleRequest}. */
-public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
     private final UsersApi api;
 
-    /** Lambda's constructor: one client and one store per container, reused by every invocation. */
+    /**
+     * Lambda's constructor: one client and one store per container, reused by every invocation.
+     * It registers for SnapStart's checkpoint, where {@link #beforeCheckpoint} primes the client.
+     */
     public UsersApiHandler() {
         this(DynamoDbClients.forLambda(), UsersTableSettings.fromEnvironment(System.getenv()));
+        Core.getGlobalContext().register(this);
     }
 
     public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table) {
@@ -42,6 +48,22 @@ public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEve
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return api.handle(event);
+    }
+
+    /**
+     * SnapStart's priming hook: one real, cheap request through the whole stack (routing, JSON,
+     * the SDK's marshalling and signing, a connection, DynamoDB) before the snapshot, so restored
+     * containers start with those classes loaded and compiled instead of paying for them on the
+     * first user request. It reads a user that cannot exist, and changes nothing.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        api.handle(PrimingRequest.event());
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to renew: credentials and connections are fetched again by the SDK on demand.
     }
 
     /**

@@ -27,6 +27,14 @@ import java.util.function.BiFunction;
 public final class LocalGateway implements AutoCloseable {
     private static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
+    static {
+        // The JDK's server leaves Nagle's algorithm on: with delayed ACKs every small answer
+        // then waits about 40 ms. Measured: 151 requests per second without this, see bench/.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final RouteTable routes;

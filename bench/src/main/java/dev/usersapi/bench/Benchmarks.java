@@ -1,0 +1,197 @@
+package dev.usersapi.bench;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.usersapi.declaration.DynamoDbTables;
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackFile;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The full benchmarks, or with {@code --smoke} a quick run of each (what the test command runs
+ * so the harness cannot rot). Writes {@code bench/target/benchmarks/report.md} and {@code .json}.
+ *
+ * <pre>mvn -q -pl bench -am -DskipTests install && mvn -q -pl bench exec:exec</pre>
+ */
+public final class Benchmarks {
+    static final String LAMBDA_FLAGS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    private static final Pattern PROBE = Pattern.compile(
+            "init_ms=([\\d.]+) create_ms=([\\d.]+) list_ms=([\\d.]+) create_status=(\\d+) list_status=(\\d+)");
+
+    private final boolean smoke;
+    private final ProjectLayout layout = ProjectLayout.current();
+    private final Report report;
+
+    Benchmarks(boolean smoke) {
+        this.smoke = smoke;
+        this.report = new Report(smoke ? "smoke" : "full");
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = List.of(args).contains("--smoke");
+        Benchmarks benchmarks = new Benchmarks(smoke);
+        Path written = benchmarks.run();
+        System.out.println("report: " + written);
+        System.exit(0);
+    }
+
+    Path run() throws Exception {
+        int port = freePort();
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + port;
+            DynamoDbClient client = DynamoDbClient.builder().endpointOverride(java.net.URI.create(endpoint)).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                    .httpClient(Apache5HttpClient.create()).build();
+            StackFile dev = StackFile.load(layout, "dev");
+            client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
+            client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "idempotency-keys"));
+            coldStart(endpoint);
+            jarSize();
+            report.add(CapacityPerRoute.measure(client, dev));
+            LocalBenchmarks local = new LocalBenchmarks(layout, smoke);
+            report.add(local.startupToReady());
+            report.add(local.gatewayOverhead());
+            report.add(local.paginationScaling());
+            report.add(local.streamLag());
+        } finally {
+            server.stop();
+        }
+        Path directory = layout.root().resolve("bench/target/benchmarks");
+        report.write(directory);
+        return directory.resolve("report.md");
+    }
+
+    Report report() {
+        return report;
+    }
+
+    private void coldStart(String endpoint) throws Exception {
+        Path jar = lambdaJar();
+        String classes = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String classPath = jar + java.io.File.pathSeparator + classes;
+        Map<String, String> environment = Map.of(
+                "USERS_TABLE", "users", "USERS_EMAIL_INDEX", "email-index", "USERS_RETENTION", "P5D",
+                "USERS_IDEMPOTENCY_TABLE", "idempotency-keys", "USERS_IDEMPOTENCY_RETENTION", "PT24H",
+                "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench",
+                "AWS_ENDPOINT_URL_DYNAMODB", endpoint);
+        int warmUps = smoke ? 1 : 3;
+        int runs = smoke ? 2 : 10;
+        Map<String, List<Double>> process = new LinkedHashMap<>();
+        Map<String, List<Double>> init = new LinkedHashMap<>();
+        Map<String, List<Double>> firstRequest = new LinkedHashMap<>();
+        for (int i = 0; i < warmUps + runs; i++) {
+            // Side by side in every round: the machine is shared and noisy.
+            for (String variant : List.of("hello", "handler", "primed")) {
+                List<String> command = new ArrayList<>(List.of(javaBinary()));
+                command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
+                command.addAll(List.of("-cp", variant.equals("hello") ? classes : classPath,
+                        variant.equals("hello") ? HelloProbe.class.getName() : ColdStartProbe.class.getName()));
+                if (variant.equals("primed")) {
+                    command.add("primed");
+                }
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+                builder.environment().putAll(environment);
+                long started = System.nanoTime();
+                Process child = builder.start();
+                String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                child.waitFor();
+                double millis = (System.nanoTime() - started) / 1e6;
+                if (i < warmUps) {
+                    continue;
+                }
+                process.computeIfAbsent(variant, key -> new ArrayList<>()).add(millis);
+                if (!variant.equals("hello")) {
+                    Matcher probe = PROBE.matcher(output);
+                    if (!probe.find() || !probe.group(4).equals("201") || !probe.group(5).equals("200")) {
+                        throw new IllegalStateException("the cold-start probe failed: " + output);
+                    }
+                    init.computeIfAbsent(variant, key -> new ArrayList<>()).add(Double.parseDouble(probe.group(1)));
+                    firstRequest.computeIfAbsent(variant, key -> new ArrayList<>()).add(Double.parseDouble(probe.group(2)));
+                }
+            }
+        }
+        Stats handler = Stats.of(process.get("handler"));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("whole process, hello world (ms)", Stats.of(process.get("hello")).toString());
+        figures.put("whole process, start + create + list + exit (ms)", handler.toString());
+        figures.put("handler init (ms)", Stats.of(init.get("handler")).toString());
+        figures.put("first request, unprimed (ms)", Stats.of(firstRequest.get("handler")).toString());
+        figures.put("whole process, primed (ms)", Stats.of(process.get("primed")).toString());
+        figures.put("init with priming (ms)", Stats.of(init.get("primed")).toString());
+        figures.put("first request after priming (ms)", Stats.of(firstRequest.get("primed")).toString());
+        report.add(new Report.Section("cold start", "whole process median <= 700 ms", figures, handler.median() <= 700,
+                "Fresh JVMs with Lambda's flags (" + LAMBDA_FLAGS + "), only the Lambda jar and the probe class on the class path, "
+                        + "against DynamoDB Local on loopback. Priming runs the SnapStart hook inside init, as the checkpoint would: "
+                        + "under SnapStart that init is paid once, before the snapshot, and the first request starts warm."));
+    }
+
+    private void jarSize() throws Exception {
+        Path jar = lambdaJar();
+        long bytes = Files.size(jar);
+        List<String> clients = new ArrayList<>();
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (String client : List.of("software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/apache/",
+                    "software/amazon/awssdk/http/urlconnection/", "software/amazon/awssdk/http/nio/netty/", "software/amazon/awssdk/http/crt/")) {
+                if (zip.stream().anyMatch(entry -> entry.getName().startsWith(client))) {
+                    clients.add(client);
+                }
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("jar (MB)", String.format("%.2f", bytes / 1e6));
+        figures.put("HTTP clients inside", clients);
+        report.add(new Report.Section("Lambda jar size", "<= 5 MB, one HTTP client", figures, bytes <= 5_000_000 && clients.size() == 1,
+                "The shaded jar is not minimized yet: the SDK's endpoint rules, regions metadata and Apache HttpClient 5 dominate."));
+    }
+
+    private Path lambdaJar() throws IOException {
+        Path target = layout.root().resolve("handlers/target");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(file -> file.getFileName().toString().endsWith("-lambda.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Lambda jar in " + target + ": run mvn package first"));
+        }
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static List<String> readLinesUntil(Process process, String marker) throws IOException {
+        List<String> lines = new ArrayList<>();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = reader.readLine()) != null; ) {
+            lines.add(line);
+            if (line.contains(marker)) {
+                break;
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.usersapi.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.usersapi.api.UsersApiHandler;
+import java.util.Map;
+
+/**
+ * One cold start as Lambda runs it, in a fresh JVM with only the Lambda jar (and this class) on
+ * the class path: the handler's own init, then one create and one list. With "primed", the
+ * SnapStart priming hook runs inside init, as it does before the snapshot.
+ */
+public final class ColdStartProbe {
+    private ColdStartProbe() {}
+
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        UsersApiHandler handler = new UsersApiHandler();
+        if (args.length > 0 && args[0].equals("primed")) {
+            handler.beforeCheckpoint(null);
+        }
+        long initialized = System.nanoTime();
+        int created = handler.handleRequest(event("POST", "/users", "POST /users",
+                "{\"name\":\"Cold\",\"email\":\"cold@example.com\"}"), null).getStatusCode();
+        long afterCreate = System.nanoTime();
+        int listed = handler.handleRequest(event("GET", "/users", "GET /users", null), null).getStatusCode();
+        long afterList = System.nanoTime();
+        System.out.printf("init_ms=%.1f create_ms=%.1f list_ms=%.1f create_status=%d list_status=%d%n",
+                (initialized - start) / 1e6, (afterCreate - initialized) / 1e6, (afterList - afterCreate) / 1e6, created, listed);
+        // The SDK's connection pool threads would keep a plain main() alive.
+        System.exit(0);
+    }
+
+    private static APIGatewayV2HTTPEvent event(String method, String path, String routeKey, String body) {
+        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0").withRouteKey(routeKey).withRawPath(path)
+                .withHeaders(body == null ? Map.of() : Map.of("content-type", "application/json"))
+                .withBody(body)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("cold-start").withRouteKey(routeKey).withHttp(http).build())
+                .build();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.usersapi.bench;
+
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.local.LocalOptions;
+import dev.usersapi.local.LocalStack;
+import dev.usersapi.log.JsonLines;
+import dev.usersapi.stream.UserStreamHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** The benchmarks of the local stack: start-up, gateway overhead, pagination, stream lag. */
+final class LocalBenchmarks {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final ProjectLayout layout;
+    private final boolean smoke;
+
+    LocalBenchmarks(ProjectLayout layout, boolean smoke) {
+        this.layout = layout;
+        this.smoke = smoke;
+    }
+
+    private LocalStack start(UserStreamHandler streamHandler) {
+        return LocalStack.start(new LocalOptions("dev", 0, true, Optional.empty(), OptionalInt.empty(), Duration.ofMillis(200),
+                Duration.ofSeconds(30), Optional.empty()), layout, streamHandler, Clock.systemUTC());
+    }
+
+    private static UserStreamHandler quietStreamHandler() {
+        return new UserStreamHandler(change -> { }, new JsonLines(new PrintStream(new ByteArrayOutputStream())));
+    }
+
+    /** bin/local's own command, a fresh JVM each time, until it prints that it is ready. */
+    Report.Section startupToReady() throws Exception {
+        int warmUps = smoke ? 1 : 2;
+        int runs = smoke ? 2 : 10;
+        List<Double> ready = new ArrayList<>();
+        for (int i = 0; i < warmUps + runs; i++) {
+            long started = System.nanoTime();
+            Process process = new ProcessBuilder(Benchmarks.javaBinary(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), LocalStack.class.getName(), "--port", "0", "--in-memory")
+                    .directory(layout.root().toFile()).redirectErrorStream(true).start();
+            List<String> lines = Benchmarks.readLinesUntil(process, "ready in");
+            double millis = (System.nanoTime() - started) / 1e6;
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroyForcibly();
+            if (lines.stream().noneMatch(line -> line.contains("ready in"))) {
+                throw new IllegalStateException("the local stack did not start: " + lines);
+            }
+            if (i >= warmUps) {
+                ready.add(millis);
+            }
+        }
+        Stats stats = Stats.of(ready);
+        return new Report.Section("local stack start-up to ready", "median < 3000 ms", Map.of("process start to ready (ms)", stats.toString()),
+                stats.median() < 3000, "From launching the JVM (bin/local's flags) to the ready line, in memory, over the process's own clock.");
+    }
+
+    /** GET /users/{id} through the gateway against raw GetItem on the same DynamoDB Local, same concurrency, same run. */
+    Report.Section gatewayOverhead() throws Exception {
+        try (LocalStack stack = start(quietStreamHandler())) {
+            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(stack.baseUrl().resolve("/users"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Load\",\"email\":\"load@example.com\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String location = created.headers().firstValue("Location").orElseThrow();
+            String id = location.substring(location.lastIndexOf('/') + 1);
+            long createdAt = dev.usersapi.model.UserIds.keyOf(id).orElseThrow().createdAt();
+            Duration duration = Duration.ofSeconds(smoke ? 2 : 10);
+            int threads = 8;
+            URI uri = stack.baseUrl().resolve(location);
+            // Warm both paths first.
+            closedLoop(threads, Duration.ofSeconds(1), () -> HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()));
+            Map<String, AttributeValue> key = Map.of("id", AttributeValue.fromS(id), "createdAt", AttributeValue.fromN(Long.toString(createdAt)));
+            Optional<Double> measuredByWrk = wrk(uri, threads, duration);
+            double gateway = measuredByWrk.isPresent() ? measuredByWrk.get()
+                    : closedLoop(threads, duration, () -> HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()));
+            double raw = closedLoop(threads, duration, () -> stack.dynamoDb().getItem(get -> get.tableName("users").key(key).consistentRead(true)));
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("gateway GET /users/{id} (req/s)", String.format("%.0f", gateway));
+            figures.put("raw GetItem (req/s)", String.format("%.0f", raw));
+            figures.put("ratio", String.format("%.2f", gateway / raw));
+            figures.put("load generator", measuredByWrk.isPresent() ? "wrk" : "Java HttpClient (wrk not installed)");
+            return new Report.Section("gateway overhead", "gateway >= 0.7 x raw GetItem", figures, gateway / raw >= 0.7,
+                    threads + " connections against the gateway, " + threads + " threads of raw GetItem through the same in-process "
+                            + "client the handler uses, " + duration.toSeconds() + " s each, on the same 2 cores. A gateway request "
+                            + "is HTTP, a payload 2.0 event to JSON and through the Lambda runtime's serializer, the handler, and back: "
+                            + "several times the work of one in-process GetItem.");
+        }
+    }
+
+    /** The latency of one page at a small and a large table: a page must not cost more as the table grows. */
+    Report.Section paginationScaling() throws Exception {
+        int small = smoke ? 100 : 1_000;
+        int large = smoke ? 1_000 : 100_000;
+        try (LocalStack stack = start(quietStreamHandler())) {
+            load(stack, small);
+            Stats atSmall = pageLatency(stack);
+            load(stack, large - small);
+            Stats atLarge = pageLatency(stack);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("page of 25 at " + small + " users (ms)", atSmall.toString());
+            figures.put("page of 25 at " + large + " users (ms)", atLarge.toString());
+            figures.put("ratio of medians", String.format("%.2f", atLarge.median() / atSmall.median()));
+            return new Report.Section("pagination scaling", "large median <= 1.5 x small median", figures,
+                    atLarge.median() <= 1.5 * atSmall.median(), "GET /users?limit=25 through the gateway, first page and the pages after it.");
+        }
+    }
+
+    /** From a write's 2xx to the stream handler receiving its record, through the local event source. */
+    Report.Section streamLag() throws Exception {
+        Map<String, Long> received = new ConcurrentHashMap<>();
+        UserStreamHandler recording = new UserStreamHandler(change -> received.putIfAbsent(String.valueOf(change.keys().get("id")), System.nanoTime()),
+                new JsonLines(new PrintStream(new ByteArrayOutputStream())));
+        int writes = smoke ? 20 : 300;
+        Map<String, Long> acknowledged = new HashMap<>();
+        try (LocalStack stack = start(recording)) {
+            for (int i = 0; i < writes; i++) {
+                HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(stack.baseUrl().resolve("/users"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Lag " + i + "\",\"email\":\"lag@example.com\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long at = System.nanoTime();
+                String location = created.headers().firstValue("Location").orElseThrow();
+                acknowledged.put(location.substring(location.lastIndexOf('/') + 1), at);
+                Thread.sleep(10);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!received.keySet().containsAll(acknowledged.keySet()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        List<Double> lags = new ArrayList<>();
+        acknowledged.forEach((id, at) -> lags.add((received.getOrDefault(id, Long.MAX_VALUE) - at) / 1e6));
+        Stats stats = Stats.of(lags);
+        return new Report.Section("stream lag", "p99 < 500 ms", Map.of("write 2xx to handler (ms)", stats.toString()), stats.p99() < 500,
+                "The local event source polls every 200 ms (the default of bin/local), so the lag is about half that on average.");
+    }
+
+    private static void load(LocalStack stack, int count) {
+        List<WriteRequest> batch = new ArrayList<>();
+        var ids = new dev.usersapi.model.UserIds(new java.security.SecureRandom());
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < count; i++) {
+            String id = ids.newId(now - i);
+            long createdAt = dev.usersapi.model.UserIds.keyOf(id).orElseThrow().createdAt();
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                    "id", AttributeValue.fromS(id), "createdAt", AttributeValue.fromN(Long.toString(createdAt)),
+                    "updatedAt", AttributeValue.fromN(Long.toString(createdAt)), "version", AttributeValue.fromN("1"),
+                    "name", AttributeValue.fromS("User " + i), "email", AttributeValue.fromS("user" + (i % 1000) + "@example.com"))).build()).build());
+            if (batch.size() == 25 || i == count - 1) {
+                List<WriteRequest> items = List.copyOf(batch);
+                var response = stack.dynamoDb().batchWriteItem(write -> write.requestItems(Map.of("users", items)));
+                while (response.hasUnprocessedItems() && !response.unprocessedItems().isEmpty()) {
+                    var left = response.unprocessedItems();
+                    response = stack.dynamoDb().batchWriteItem(write -> write.requestItems(left));
+                }
+                batch.clear();
+            }
+        }
+    }
+
+    private Stats pageLatency(LocalStack stack) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        String next = "/users?limit=25";
+        for (int i = 0; i < (smoke ? 20 : 100); i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(stack.baseUrl().resolve(next)).build(), HttpResponse.BodyHandlers.ofString());
+            latencies.add((System.nanoTime() - started) / 1e6);
+            String link = page.headers().firstValue("Link").orElse("");
+            next = link.isEmpty() ? "/users?limit=25" : link.substring(1, link.indexOf('>'));
+        }
+        return Stats.of(latencies.subList(latencies.size() / 5, latencies.size()));
+    }
+
+    /** Requests per second wrk measures, when wrk (Debian package wrk) is installed. */
+    private static Optional<Double> wrk(URI uri, int connections, Duration duration) throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s", uri.toString())
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException notInstalled) {
+            return Optional.empty();
+        }
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        process.waitFor();
+        var rate = java.util.regex.Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(output);
+        if (!rate.find()) {
+            throw new IllegalStateException("wrk gave no rate: " + output);
+        }
+        return Optional.of(Double.parseDouble(rate.group(1)));
+    }
+
+    /** Requests per second of a closed loop: each worker sends its next request when the last one answered. */
+    private static double closedLoop(int workers, Duration duration, java.util.concurrent.Callable<?> request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        for (int i = 0; i < workers; i++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    request.call();
+                    done.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS);
+        return done.get() / (duration.toNanos() / 1e9);
+    }
+}

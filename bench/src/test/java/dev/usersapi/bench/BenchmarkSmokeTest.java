@@ -1,0 +1,30 @@
+package dev.usersapi.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A quick run of every benchmark, so the harness cannot rot. It checks that each measurement ran
+ * and was written to the report; targets are for the full run (a 2-core shared machine gives no
+ * timing a test could rely on).
+ */
+class BenchmarkSmokeTest {
+    @Test
+    void everyBenchmarkRunsAndIsReported() throws Exception {
+        Benchmarks benchmarks = new Benchmarks(true);
+        Path report = benchmarks.run();
+
+        List<String> names = benchmarks.report().sections().stream().map(Report.Section::name).toList();
+        assertEquals(List.of("cold start", "Lambda jar size", "capacity per route", "local stack start-up to ready",
+                "gateway overhead", "pagination scaling", "stream lag"), names);
+        benchmarks.report().sections().forEach(section -> assertTrue(!section.figures().isEmpty(), section.name()));
+        String markdown = Files.readString(report);
+        assertTrue(markdown.contains("| cold start |") && markdown.contains("jdk:"));
+        assertTrue(Files.exists(report.resolveSibling("report.json")));
+    }
+}
