@@ -69,6 +69,7 @@ public final class Benchmarks {
             coldStart(endpoint);
             jarSize();
             report.add(CapacityPerRoute.measure(client, dev));
+            report.add(warmRequests());
             LocalBenchmarks local = new LocalBenchmarks(layout, smoke);
             report.add(local.startupToReady());
             report.add(local.gatewayOverhead());
@@ -131,6 +132,21 @@ public final class Benchmarks {
                 }
             }
         }
+        Map<String, List<Double>> steps = new LinkedHashMap<>();
+        for (int i = 0; i < warmUps + runs; i++) {
+            List<String> command = new ArrayList<>(List.of(javaBinary()));
+            command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
+            command.addAll(List.of("-cp", classPath, InitBreakdownProbe.class.getName()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process child = builder.start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            child.waitFor();
+            Matcher step = Pattern.compile("(\\w+)_ms=([\\d.]+)").matcher(output);
+            while (i >= warmUps && step.find()) {
+                steps.computeIfAbsent(step.group(1), key -> new ArrayList<>()).add(Double.parseDouble(step.group(2)));
+            }
+        }
         Stats handler = Stats.of(process.get("handler"));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("whole process, hello world (ms)", Stats.of(process.get("hello")).toString());
@@ -140,10 +156,31 @@ public final class Benchmarks {
         figures.put("whole process, primed (ms)", Stats.of(process.get("primed")).toString());
         figures.put("init with priming (ms)", Stats.of(init.get("primed")).toString());
         figures.put("first request after priming (ms)", Stats.of(firstRequest.get("primed")).toString());
+        steps.forEach((step, values) -> figures.put("init step " + step + " (ms)", String.format("median %.1f", Stats.of(values).median())));
         report.add(new Report.Section("cold start", "whole process median <= 700 ms", figures, handler.median() <= 700,
                 "Fresh JVMs with Lambda's flags (" + LAMBDA_FLAGS + "), only the Lambda jar and the probe class on the class path, "
                         + "against DynamoDB Local on loopback. Priming runs the SnapStart hook inside init, as the checkpoint would: "
                         + "under SnapStart that init is paid once, before the snapshot, and the first request starts warm."));
+    }
+
+    /** JMH: a warm handler's time per request in process, without HTTP on either side. */
+    private Report.Section warmRequests() throws Exception {
+        var options = new org.openjdk.jmh.runner.options.OptionsBuilder()
+                .include(WarmRequestBenchmark.class.getName())
+                .forks(smoke ? 0 : 1)
+                .warmupIterations(smoke ? 1 : 3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                .measurementIterations(smoke ? 1 : 5).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                .build();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (var result : new org.openjdk.jmh.runner.Runner(options).run()) {
+            var primary = result.getPrimaryResult();
+            String name = result.getParams().getBenchmark();
+            figures.put(name.substring(name.lastIndexOf('.') + 1) + " (us/op)",
+                    String.format("%.1f ± %.1f", primary.getScore(), Double.isNaN(primary.getScoreError()) ? 0.0 : primary.getScoreError()));
+        }
+        return new Report.Section("warm requests (JMH)", "reported, no target", figures, true,
+                "JMH average time per request through UsersApi against embedded DynamoDB Local, one fork, 3 warm-up and 5 "
+                        + "measured iterations of 1 s; on this noisy 2-core machine the error bars are wide.");
     }
 
     private void jarSize() throws Exception {

@@ -1,0 +1,44 @@
+package dev.usersapi.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonFactory;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What each step of the handler's init costs, in the order the handler takes them, in a fresh
+ * JVM with the Lambda jar: each figure is the step's own time, its classes loaded for the first
+ * time (later steps reuse what earlier ones loaded, as in the real init).
+ */
+public final class InitBreakdownProbe {
+    private InitBreakdownProbe() {}
+
+    public static void main(String[] args) throws java.io.IOException {
+        long t0 = System.nanoTime();
+        new JsonFactory().createGenerator(new java.io.StringWriter());
+        long jackson = System.nanoTime();
+        APIGatewayV2HTTPEvent.builder().withRawPath("/").build();
+        long events = System.nanoTime();
+        var region = new DefaultAwsRegionProviderChain().getRegion();
+        long regionResolved = System.nanoTime();
+        DefaultCredentialsProvider.builder().build().resolveCredentials();
+        long credentials = System.nanoTime();
+        var http = Apache5HttpClient.create();
+        long httpClient = System.nanoTime();
+        var client = DynamoDbClient.builder().region(region).httpClient(http).build();
+        long dynamo = System.nanoTime();
+        try {
+            client.describeLimits();
+        } catch (RuntimeException ignored) {
+            // the first call's cost is what is measured, not its answer
+        }
+        long firstCall = System.nanoTime();
+        System.out.printf("jackson_ms=%.1f events_ms=%.1f region_ms=%.1f credentials_ms=%.1f http_client_ms=%.1f "
+                        + "dynamodb_client_ms=%.1f first_call_ms=%.1f%n",
+                (jackson - t0) / 1e6, (events - jackson) / 1e6, (regionResolved - events) / 1e6, (credentials - regionResolved) / 1e6,
+                (httpClient - credentials) / 1e6, (dynamo - httpClient) / 1e6, (firstCall - dynamo) / 1e6);
+        System.exit(0);
+    }
+}
