@@ -91,12 +91,12 @@ final class CapacityPerRoute {
                 new IdempotencyStore(client, "idempotency-keys", settings.idempotencyRetention()), new UserIds(new SecureRandom()),
                 Clock.systemUTC(), new JsonLines(new PrintStream(new ByteArrayOutputStream())));
         for (int i = 0; i < 40; i++) {
-            api.handle(event("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Seed " + i + "\",\"email\":\"seed" + i + "@example.com\"}"));
+            api.handle(Events.http("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Seed " + i + "\",\"email\":\"seed" + i + "@example.com\"}"));
         }
         Map<String, Object> figures = new LinkedHashMap<>();
         // The least each route can cost, for a user item under 1 KB: writes count the table, the
         // email index and the updatedAt index; strongly consistent reads 1 unit per 4 KB, others 0.5.
-        Measured create = call(api, meter, event("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}"));
+        Measured create = call(api, meter, Events.http("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}"));
         Matcher created = ID.matcher(create.response().getBody());
         String id = created.find() ? created.group(1) : "";
         Map<String, Double> minimum = new LinkedHashMap<>();
@@ -104,17 +104,17 @@ final class CapacityPerRoute {
         minimum.put("POST /users", 3.0);
         measured.put("POST /users", create);
         minimum.put("GET /users/{id}", 1.0);
-        measured.put("GET /users/{id}", call(api, meter, event("GET", "/users/" + id, "GET /users/{id}", Map.of("id", id), null)));
+        measured.put("GET /users/{id}", call(api, meter, Events.http("GET", "/users/" + id, "GET /users/{id}", Map.of("id", id), null)));
         minimum.put("GET /users?limit=25", 1.0);
-        measured.put("GET /users?limit=25", call(api, meter, event("GET", "/users", "GET /users", Map.of(), null)));
+        measured.put("GET /users?limit=25", call(api, meter, Events.http("GET", "/users", "GET /users", Map.of(), null)));
         minimum.put("GET /users?email=", 0.5);
-        measured.put("GET /users?email=", call(api, meter, withQuery(event("GET", "/users", "GET /users", Map.of(), null),
+        measured.put("GET /users?email=", call(api, meter, withQuery(Events.http("GET", "/users", "GET /users", Map.of(), null),
                 Map.of("email", "ada@example.com"))));
         minimum.put("PATCH /users/{id}", 4.0);
-        measured.put("PATCH /users/{id}", call(api, meter, event("PATCH", "/users/" + id, "PATCH /users/{id}", Map.of("id", id),
+        measured.put("PATCH /users/{id}", call(api, meter, Events.http("PATCH", "/users/" + id, "PATCH /users/{id}", Map.of("id", id),
                 "{\"age\":30}")));
         minimum.put("DELETE /users/{id}", 3.0);
-        measured.put("DELETE /users/{id}", call(api, meter, event("DELETE", "/users/" + id, "DELETE /users/{id}", Map.of("id", id), null)));
+        measured.put("DELETE /users/{id}", call(api, meter, Events.http("DELETE", "/users/" + id, "DELETE /users/{id}", Map.of("id", id), null)));
         boolean met = true;
         for (var entry : measured.entrySet()) {
             double least = minimum.get(entry.getKey());
@@ -137,15 +137,6 @@ final class CapacityPerRoute {
         return new Measured(meter.units, response);
     }
 
-    private static APIGatewayV2HTTPEvent event(String method, String path, String routeKey, Map<String, String> pathParameters, String body) {
-        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build();
-        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey(routeKey).withRawPath(path)
-                .withHeaders(body == null ? Map.of() : Map.of("content-type", "application/json"))
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters).withBody(body)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("capacity").withRouteKey(routeKey)
-                        .withHttp(http).build())
-                .build();
-    }
 
     private static APIGatewayV2HTTPEvent withQuery(APIGatewayV2HTTPEvent event, Map<String, String> query) {
         event.setQueryStringParameters(query);

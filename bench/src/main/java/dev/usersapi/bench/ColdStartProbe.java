@@ -1,6 +1,5 @@
 package dev.usersapi.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.usersapi.api.UsersApiHandler;
 import java.util.Map;
 
@@ -19,25 +18,14 @@ public final class ColdStartProbe {
             handler.beforeCheckpoint(null);
         }
         long initialized = System.nanoTime();
-        int created = handler.handleRequest(event("POST", "/users", "POST /users",
+        int created = handler.handleRequest(Events.http("POST", "/users", "POST /users", Map.of(),
                 "{\"name\":\"Cold\",\"email\":\"cold@example.com\"}"), null).getStatusCode();
         long afterCreate = System.nanoTime();
-        int listed = handler.handleRequest(event("GET", "/users", "GET /users", null), null).getStatusCode();
+        int listed = handler.handleRequest(Events.http("GET", "/users", "GET /users", Map.of(), null), null).getStatusCode();
         long afterList = System.nanoTime();
         System.out.printf("init_ms=%.1f create_ms=%.1f list_ms=%.1f create_status=%d list_status=%d%n",
                 (initialized - start) / 1e6, (afterCreate - initialized) / 1e6, (afterList - afterCreate) / 1e6, created, listed);
         // The SDK's connection pool threads would keep a plain main() alive.
         System.exit(0);
-    }
-
-    private static APIGatewayV2HTTPEvent event(String method, String path, String routeKey, String body) {
-        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build();
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0").withRouteKey(routeKey).withRawPath(path)
-                .withHeaders(body == null ? Map.of() : Map.of("content-type", "application/json"))
-                .withBody(body)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("cold-start").withRouteKey(routeKey).withHttp(http).build())
-                .build();
     }
 }

@@ -48,10 +48,10 @@ public class WarmRequestBenchmark {
         api = new UsersApi(new UserStore(dynamo.dynamoDbClient(), settings),
                 new IdempotencyStore(dynamo.dynamoDbClient(), "keys", java.time.Duration.ofDays(1)), new UserIds(new SecureRandom()),
                 Clock.systemUTC(), new JsonLines(new PrintStream(new ByteArrayOutputStream())));
-        String body = api.handle(event("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Warm\",\"email\":\"warm@example.com\"}")).getBody();
+        String body = api.handle(Events.http("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Warm\",\"email\":\"warm@example.com\"}")).getBody();
         String id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-        get = event("GET", "/users/" + id, "GET /users/{id}", Map.of("id", id), null);
-        invalidCreate = event("POST", "/users", "POST /users", Map.of(), "{\"name\":\"\",\"email\":\"nope\",\"age\":-1}");
+        get = Events.http("GET", "/users/" + id, "GET /users/{id}", Map.of("id", id), null);
+        invalidCreate = Events.http("POST", "/users", "POST /users", Map.of(), "{\"name\":\"\",\"email\":\"nope\",\"age\":-1}");
     }
 
     @TearDown(Level.Trial)
@@ -66,7 +66,7 @@ public class WarmRequestBenchmark {
 
     @Benchmark
     public Object createUser() {
-        return api.handle(event("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36}"));
+        return api.handle(Events.http("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36}"));
     }
 
     /** A rejected body: validation and the problem document, no DynamoDB call. */
@@ -75,13 +75,4 @@ public class WarmRequestBenchmark {
         return api.handle(invalidCreate);
     }
 
-    static APIGatewayV2HTTPEvent event(String method, String path, String routeKey, Map<String, String> pathParameters, String body) {
-        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build();
-        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey(routeKey).withRawPath(path)
-                .withHeaders(body == null ? Map.of() : Map.of("content-type", "application/json"))
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters).withBody(body)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("jmh").withRouteKey(routeKey)
-                        .withHttp(http).build())
-                .build();
-    }
 }

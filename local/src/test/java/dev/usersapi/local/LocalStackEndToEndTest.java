@@ -11,6 +11,7 @@ import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.stream.Change;
 import dev.usersapi.stream.UserStreamHandler;
+import dev.usersapi.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
