@@ -2,7 +2,6 @@ package dev.usersapi.declaration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /** Where the project's shared documents live, found from any directory inside the checkout. */
 public record ProjectLayout(Path root) {
@@ -28,10 +27,5 @@ public record ProjectLayout(Path root) {
 
     public Path openApiDocument() {
         return root.resolve("api").resolve("openapi.yaml");
-    }
-
-    public Optional<Path> file(String relative) {
-        Path path = root.resolve(relative);
-        return Files.exists(path) ? Optional.of(path) : Optional.empty();
     }
 }

@@ -98,10 +98,6 @@ public final class JavaFunction extends ComponentResource {
         return alias.arn();
     }
 
-    public Output<String> aliasInvokeArn() {
-        return alias.invokeArn();
-    }
-
     public Output<String> aliasName() {
         return alias.name();
     }
