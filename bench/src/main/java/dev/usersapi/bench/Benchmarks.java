@@ -87,15 +87,54 @@ public final class Benchmarks {
         return report;
     }
 
-    private void coldStart(String endpoint) throws Exception {
-        Path jar = lambdaJar();
-        String classes = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String classPath = jar + java.io.File.pathSeparator + classes;
-        Map<String, String> environment = Map.of(
+    /** What a probe printed, and how it exited. */
+    record ProbeRun(int exitCode, String output) {}
+
+    /**
+     * Runs a probe in a fresh JVM with Lambda's flags and only the Lambda jar (and the probe's
+     * classes) on the class path, against a DynamoDB Local of its own holding the dev tables.
+     */
+    ProbeRun runInLambdaJvm(Class<?> probe) throws Exception {
+        int port = freePort();
+        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + port;
+            DynamoDbClient client = DynamoDbClient.builder().endpointOverride(java.net.URI.create(endpoint)).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                    .httpClient(Apache5HttpClient.create()).build();
+            StackFile dev = StackFile.load(layout, "dev");
+            client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
+            client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "idempotency-keys"));
+            String classes = Path.of(probe.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            List<String> command = new ArrayList<>(List.of(javaBinary()));
+            command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
+            command.addAll(List.of("-cp", lambdaJar() + java.io.File.pathSeparator + classes, probe.getName()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(lambdaEnvironment(endpoint));
+            Process child = builder.start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new ProbeRun(child.waitFor(), output);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** What Lambda sets for the API function, pointed at DynamoDB Local through the SDK's endpoint variable. */
+    static Map<String, String> lambdaEnvironment(String endpoint) {
+        return Map.of(
                 "USERS_TABLE", "users", "USERS_EMAIL_INDEX", "email-index", "USERS_RETENTION", "P5D",
                 "USERS_IDEMPOTENCY_TABLE", "idempotency-keys", "USERS_IDEMPOTENCY_RETENTION", "PT24H",
                 "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench",
                 "AWS_ENDPOINT_URL_DYNAMODB", endpoint);
+    }
+
+    private void coldStart(String endpoint) throws Exception {
+        Path jar = lambdaJar();
+        String classes = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String classPath = jar + java.io.File.pathSeparator + classes;
+        Map<String, String> environment = lambdaEnvironment(endpoint);
         int warmUps = smoke ? 1 : 3;
         int runs = smoke ? 2 : 10;
         Map<String, List<Double>> process = new LinkedHashMap<>();
