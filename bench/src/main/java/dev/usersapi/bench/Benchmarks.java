@@ -54,29 +54,16 @@ public final class Benchmarks {
     }
 
     Path run() throws Exception {
-        int port = freePort();
-        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        server.start();
-        try {
-            String endpoint = "http://127.0.0.1:" + port;
-            DynamoDbClient client = DynamoDbClient.builder().endpointOverride(java.net.URI.create(endpoint)).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                    .httpClient(Apache5HttpClient.create()).build();
-            StackFile dev = StackFile.load(layout, "dev");
-            client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
-            client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "idempotency-keys"));
-            coldStart(endpoint);
+        try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
+            coldStart(dynamo.endpoint());
             jarSize();
-            report.add(CapacityPerRoute.measure(client, dev));
+            report.add(CapacityPerRoute.measure(dynamo.client(), dynamo.dev()));
             report.add(warmRequests());
             LocalBenchmarks local = new LocalBenchmarks(layout, smoke);
             report.add(local.startupToReady());
             report.add(local.gatewayOverhead());
             report.add(local.paginationScaling());
             report.add(local.streamLag());
-        } finally {
-            server.stop();
         }
         Path directory = layout.root().resolve("bench/target/benchmarks");
         report.write(directory);
@@ -95,11 +82,26 @@ public final class Benchmarks {
      * classes) on the class path, against a DynamoDB Local of its own holding the dev tables.
      */
     ProbeRun runInLambdaJvm(Class<?> probe) throws Exception {
-        int port = freePort();
-        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        server.start();
-        try {
+        try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
+            String classes = Path.of(probe.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            List<String> command = new ArrayList<>(List.of(javaBinary()));
+            command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
+            command.addAll(List.of("-cp", lambdaJar() + java.io.File.pathSeparator + classes, probe.getName()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(lambdaEnvironment(dynamo.endpoint()));
+            Process child = builder.start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new ProbeRun(child.waitFor(), output);
+        }
+    }
+
+    /** DynamoDB Local's own server on a free port, holding the dev stack's tables: what a Lambda JVM of the benchmarks calls. */
+    record DynamoDbServer(DynamoDBProxyServer server, String endpoint, DynamoDbClient client, StackFile dev) implements AutoCloseable {
+        static DynamoDbServer withDevTables(ProjectLayout layout) throws Exception {
+            int port = freePort();
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                    new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+            server.start();
             String endpoint = "http://127.0.0.1:" + port;
             DynamoDbClient client = DynamoDbClient.builder().endpointOverride(java.net.URI.create(endpoint)).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
@@ -107,16 +109,12 @@ public final class Benchmarks {
             StackFile dev = StackFile.load(layout, "dev");
             client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
             client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "idempotency-keys"));
-            String classes = Path.of(probe.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            List<String> command = new ArrayList<>(List.of(javaBinary()));
-            command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
-            command.addAll(List.of("-cp", lambdaJar() + java.io.File.pathSeparator + classes, probe.getName()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().putAll(lambdaEnvironment(endpoint));
-            Process child = builder.start();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return new ProbeRun(child.waitFor(), output);
-        } finally {
+            return new DynamoDbServer(server, endpoint, client, dev);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
             server.stop();
         }
     }
