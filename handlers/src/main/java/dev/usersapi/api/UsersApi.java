@@ -210,7 +210,7 @@ public final class UsersApi {
     }
 
     private static void checkEmailParameter(String email) {
-        if (email.isEmpty() || email.length() > RequestLimits.MAX_EMAIL_LENGTH || !email.contains("@")) {
+        if (!UserBodies.isEmailAddress(email)) {
             throw new ProblemException(Problem.invalid("Invalid query parameter",
                     List.of(InvalidInput.parameter("email", "must be an email address"))));
         }

@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -84,14 +83,10 @@ public final class LocalStack implements AutoCloseable {
         Path dataDirectory = options.dataDirectory().orElse(layout.root().resolve(".users-api").resolve(options.stack()));
         LocalDynamoDb dynamo = LocalDynamoDb.start(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
                 options.dynamoDbPort());
-        List<String> notes = new ArrayList<>();
         try {
-            var description = LocalTables.ensure(dynamo.client(), table, TABLE_NAME, notes::add);
+            var description = LocalTables.ensure(dynamo.client(), table, TABLE_NAME);
             TableDeclaration idempotencyTable = stack.idempotencyTable();
-            LocalTables.ensure(dynamo.client(), idempotencyTable, IDEMPOTENCY_TABLE_NAME, note -> { });
-            if (notes.isEmpty()) {
-                notes.addAll(LocalTables.notEmulated(table));
-            }
+            LocalTables.ensure(dynamo.client(), idempotencyTable, IDEMPOTENCY_TABLE_NAME);
             String emailIndex = table.globalSecondaryIndexes().get(0).name();
             var api = new LambdaInvoker<>(new UsersApiHandler(dynamo.client(),
                     new UsersTableSettings(TABLE_NAME, emailIndex, table.retention(), IDEMPOTENCY_TABLE_NAME,
@@ -117,19 +112,14 @@ public final class LocalStack implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory, notes,
-                    authorizer);
-            expiry.scheduleWithFixedDelay(() -> {
-                try {
-                    keySweeper.sweep();
-                } catch (RuntimeException e) {
-                    System.out.println("local: idempotency key sweep failed, retrying at the next one: " + e);
-                }
-            }, options.expiryInterval().toMillis(), options.expiryInterval().toMillis(), TimeUnit.MILLISECONDS);
+            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory,
+                    LocalTables.notEmulated(table), authorizer);
             gateway.start();
             streamSource.start(options.streamPollInterval());
-            expiry.scheduleWithFixedDelay(stackRunning::sweepQuietly, options.expiryInterval().toMillis(),
-                    options.expiryInterval().toMillis(), TimeUnit.MILLISECONDS);
+            for (ExpirySweeper each : List.of(sweeper, keySweeper)) {
+                expiry.scheduleWithFixedDelay(() -> sweepQuietly(each), options.expiryInterval().toMillis(),
+                        options.expiryInterval().toMillis(), TimeUnit.MILLISECONDS);
+            }
             return stackRunning;
         } catch (IOException e) {
             dynamo.close();
@@ -181,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
         return sweeper.sweep();
     }
 
-    private void sweepQuietly() {
+    private static void sweepQuietly(ExpirySweeper sweeper) {
         try {
             sweeper.sweep();
         } catch (RuntimeException e) {

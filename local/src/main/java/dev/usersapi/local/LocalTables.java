@@ -4,7 +4,6 @@ import dev.usersapi.declaration.DynamoDbTables;
 import dev.usersapi.declaration.TableDeclaration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -13,13 +12,12 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 final class LocalTables {
     private LocalTables() {}
 
-    static TableDescription ensure(DynamoDbClient dynamo, TableDeclaration table, String name, Consumer<String> log) {
+    static TableDescription ensure(DynamoDbClient dynamo, TableDeclaration table, String name) {
         try {
             return dynamo.describeTable(describe -> describe.tableName(name)).table();
         } catch (ResourceNotFoundException absent) {
             dynamo.createTable(DynamoDbTables.createTableRequest(table, name));
             DynamoDbTables.timeToLiveRequest(table, name).ifPresent(dynamo::updateTimeToLive);
-            notEmulated(table).forEach(log);
             return dynamo.describeTable(describe -> describe.tableName(name)).table();
         }
     }

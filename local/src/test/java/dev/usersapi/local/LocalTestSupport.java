@@ -51,7 +51,7 @@ public final class LocalTestSupport {
     public static Table streamTable() {
         LocalDynamoDb dynamo = LocalDynamoDb.start(Optional.empty(), OptionalInt.empty());
         var declaration = StackFile.load(ProjectLayout.current(), "dev").table();
-        var description = LocalTables.ensure(dynamo.client(), declaration, "users", note -> { });
+        var description = LocalTables.ensure(dynamo.client(), declaration, "users");
         return new Table(dynamo, "users", description.latestStreamArn());
     }
 

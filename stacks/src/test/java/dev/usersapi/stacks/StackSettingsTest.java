@@ -57,7 +57,8 @@ class StackSettingsTest {
     void prodWithoutAJwtIssuerIsRefused() {
         @SuppressWarnings("unchecked")
         Map<String, Object> config = new HashMap<>((Map<String, Object>) ((Map<String, Object>) new Yaml().load(readDev())).get("config"));
-        assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", config)));
+        var error = assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", config)));
+        assertEquals(true, error.getMessage().contains("JWT issuer"), error.getMessage());
     }
 
     @Test
