@@ -64,6 +64,15 @@ public final class OfflinePreview {
         return layout.root().resolve("stacks/target/offline-preview/" + stack + ".json");
     }
 
+    /**
+     * The URN the engine gives a resource. Pulumi's mocks qualify the type of a child of the stack
+     * with the stack's type ({@code pulumi:pulumi:Stack$aws:...}); the engine leaves the root
+     * stack's type out (its {@code generateURN}), so the mocks' URNs are mapped to the engine's.
+     */
+    public static String engineUrn(String mocksUrn) {
+        return mocksUrn.replace("::pulumi:pulumi:Stack$", "::");
+    }
+
     /** Writes the resources as the policy engine sees them: type, name, urn, props (the inputs) and protect. */
     public static Path write(ProjectLayout layout, String stack, Run run) {
         List<Map<String, Object>> resources = new ArrayList<>();
@@ -74,7 +83,7 @@ public final class OfflinePreview {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("type", resource.pulumiResourceType());
             entry.put("name", resource.pulumiResourceName());
-            entry.put("urn", PulumiTest.extractValue(resource.urn()));
+            entry.put("urn", engineUrn(PulumiTest.extractValue(resource.urn())));
             entry.put("protect", run.mocks().isProtected(resource.pulumiResourceType(), resource.pulumiResourceName()));
             entry.put("props", run.mocks().find(resource.pulumiResourceType(), resource.pulumiResourceName())
                     .map(RecordingMocks.Declared::inputs).orElse(Map.of()));
