@@ -22,6 +22,24 @@ export interface Violation {
     message: string;
 }
 
+/** Pulumi's wire value for an input not known until the update runs (a preview's ARNs, for one). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** What a policy that reads an unknown input reports at preview: an advisory, not a pass and not a failure. */
+export const CANNOT_RUN_AT_PREVIEW = "can't run during preview: an input it reads is unknown";
+
+class UnknownAtPreview extends Error {}
+
+/** The props as a policy sees them at preview: reading an unknown value stops the policy, as @pulumi/policy's proxy does. */
+function unknownChecking(value: any): any {
+    if (value === UNKNOWN) {
+        throw new UnknownAtPreview();
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    return new Proxy(value, { get: (target, key, receiver) => unknownChecking(Reflect.get(target, key, receiver)) });
+}
+
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
 export const POLICY_DIR = path.resolve(__dirname, "..", "..");
@@ -31,29 +49,29 @@ export function loadPackConfig(stack: string): PackConfig {
     return JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "config", `${stack}.json`), "utf8"));
 }
 
-function levelOf(policy: ResourceValidationPolicy, config: PackConfig): EnforcementLevel {
-    const own = config[policy.name];
-    if (typeof own === "string") {
-        return own;
+/** A policy's level as the CLI settles it from a pack config file: its own entry, then "all", then its default. */
+export function levelOf(name: string, own: EnforcementLevel | undefined, config: PackConfig): EnforcementLevel {
+    const entry = config[name];
+    if (typeof entry === "string") {
+        return entry;
     }
-    if (own?.enforcementLevel) {
-        return own.enforcementLevel;
+    if (entry?.enforcementLevel) {
+        return entry.enforcementLevel;
     }
     const all = config["all"];
     if (typeof all === "string") {
         return all;
     }
-    return policy.enforcementLevel ?? "advisory";
+    return own ?? "advisory";
 }
 
 /** The policy's config: schema defaults overlaid with the file's values, type-checked as the engine does. */
-function configOf(policy: ResourceValidationPolicy, config: PackConfig): Record<string, unknown> {
+export function settledConfig(name: string, schema: Record<string, unknown>, config: PackConfig): Record<string, unknown> {
     const values: Record<string, unknown> = {};
-    const schema = policy.configSchema?.properties ?? {};
     for (const [key, property] of Object.entries(schema)) {
         values[key] = (property as any).default;
     }
-    const own = config[policy.name];
+    const own = config[name];
     if (typeof own === "object") {
         for (const [key, value] of Object.entries(own)) {
             if (key === "enforcementLevel") {
@@ -61,11 +79,11 @@ function configOf(policy: ResourceValidationPolicy, config: PackConfig): Record<
             }
             const property: any = (schema as any)[key];
             if (!property) {
-                throw new Error(`pack config sets ${policy.name}.${key}, which the policy does not have`);
+                throw new Error(`pack config sets ${name}.${key}, which the policy does not have`);
             }
             const type = property.type === "integer" ? "number" : property.type;
             if (typeof value !== type) {
-                throw new Error(`pack config ${policy.name}.${key} must be ${property.type}`);
+                throw new Error(`pack config ${name}.${key} must be ${property.type}`);
             }
             values[key] = value;
         }
@@ -81,23 +99,30 @@ export function evaluate(resources: PreviewResource[], config: PackConfig = { al
     }
     const violations: Violation[] = [];
     for (const policy of policies) {
-        const level = levelOf(policy, config);
+        const level = levelOf(policy.name, policy.enforcementLevel, config);
         if (level === "disabled") {
             continue;
         }
-        const policyConfig = configOf(policy, config);
+        const policyConfig = settledConfig(policy.name, policy.configSchema?.properties ?? {}, config);
         for (const resource of resources) {
             const args = {
                 type: resource.type,
                 name: resource.name,
                 urn: resource.urn,
-                props: resource.props,
+                props: unknownChecking(resource.props),
                 opts: { protect: resource.protect === true, ignoreChanges: [], aliases: [], customTimeouts: {}, additionalSecretOutputs: [] },
                 stackTags: new Map<string, string>(),
                 getConfig: () => policyConfig,
             } as unknown as ResourceValidationArgs;
             const validate = policy.validateResource as (a: ResourceValidationArgs, r: (message: string) => void) => void;
-            validate(args, (message: string) => violations.push({ policy: policy.name, level, urn: resource.urn, message }));
+            try {
+                validate(args, (message: string) => violations.push({ policy: policy.name, level, urn: resource.urn, message }));
+            } catch (e) {
+                if (!(e instanceof UnknownAtPreview)) {
+                    throw e;
+                }
+                violations.push({ policy: policy.name, level: "advisory", urn: resource.urn, message: CANNOT_RUN_AT_PREVIEW });
+            }
         }
     }
     return violations;
