@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.stacks.cli.FreshClone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +22,7 @@ class HandlersJarTest {
 
     @Test
     void buildsTheLambdaJarFromACleanCheckout() throws IOException {
-        copyCheckout(ProjectLayout.current().root(), checkout);
+        FreshClone.of(ProjectLayout.current().root(), checkout);
         assertFalse(Files.exists(checkout.resolve("handlers/target")));
 
         Path jar = HandlersJar.ensure(checkout);
@@ -48,25 +46,5 @@ class HandlersJarTest {
         assertTrue(HandlersJar.isStale(checkout, jar));
         Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(500));
         assertFalse(HandlersJar.isStale(checkout, jar));
-    }
-
-    /** What a fresh clone holds: the sources, without build output, dependencies or local data. */
-    private static void copyCheckout(Path root, Path to) throws IOException {
-        Set<String> generated = Set.of("target", "node_modules", "dist", ".git", ".users-api");
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path relative = root.relativize(file);
-                boolean skipped = false;
-                for (Path part : relative) {
-                    skipped |= generated.contains(part.toString());
-                }
-                if (skipped || Files.isDirectory(file)) {
-                    continue;
-                }
-                Path target = to.resolve(relative.toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 }
