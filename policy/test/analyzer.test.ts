@@ -4,7 +4,7 @@
 // stacks/target/engine-preview/<stack>.json, written by the stacks module's PulumiCliPreviewTest,
 // which runs the program as the Pulumi CLI does.
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -174,6 +174,15 @@ describe("the pack through its real entry", () => {
         assert.doesNotMatch(packStderr, /DEP0128|Invalid 'main'/);
         const main = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")).main;
         assert.ok(fs.existsSync(path.join(POLICY_DIR, main)), `main ${main} exists in a fresh clone`);
+    });
+
+    it("publishes, as `pulumi policy publish` packs it (npm pack), the entry and rules the CLI loads", () => {
+        const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: POLICY_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+        const files: string[] = packed[0].files.map((file: { path: string }) => file.path);
+        const main = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")).main;
+        for (const needed of ["PulumiPolicy.yaml", "package.json", main, "src/rules/index.ts"]) {
+            assert.ok(files.includes(needed), `${needed} is in the published pack`);
+        }
     });
 
     it("names its eight policies and their enforcement levels", async () => {
