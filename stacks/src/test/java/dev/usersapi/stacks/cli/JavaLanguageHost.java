@@ -41,6 +41,8 @@ public final class JavaLanguageHost {
     }
 
     private final Path checkout;
+    /** {@code Pulumi.yaml}, read once. */
+    private final Map<String, Object> project;
     private final Path programDirectory;
     private final String mavenOpts;
 
@@ -48,7 +50,7 @@ public final class JavaLanguageHost {
     public JavaLanguageHost(Path checkout, String mavenOpts) {
         this.checkout = checkout;
         this.mavenOpts = mavenOpts;
-        Map<String, Object> project = yaml(checkout.resolve("Pulumi.yaml"));
+        this.project = yaml(checkout.resolve("Pulumi.yaml"));
         if (!"java".equals(project.get("runtime"))) {
             throw new IllegalStateException("Pulumi.yaml names runtime " + project.get("runtime") + ", not java");
         }
@@ -60,7 +62,7 @@ public final class JavaLanguageHost {
     }
 
     public String projectName() {
-        return String.valueOf(yaml(checkout.resolve("Pulumi.yaml")).get("name"));
+        return String.valueOf(project.get("name"));
     }
 
     public Path programDirectory() {
@@ -93,7 +95,6 @@ public final class JavaLanguageHost {
      * strings, structured values as JSON text (from {@code <stackConfigDir>/Pulumi.<stack>.yaml}).
      */
     String configOf(String stack) {
-        Map<String, Object> project = yaml(checkout.resolve("Pulumi.yaml"));
         Path stackFile = checkout.resolve(String.valueOf(project.getOrDefault("stackConfigDir", "."))).resolve("Pulumi." + stack + ".yaml");
         Object config = yaml(stackFile).get("config");
         Map<String, String> flat = new LinkedHashMap<>();
