@@ -24,23 +24,28 @@ public final class OpenApiDocument {
 
     private OpenApiDocument() {}
 
-    public static List<ApiOperation> operations(Path document) {
+    /** The whole document as plain maps and lists, as YAML gives it. */
+    public static Map<?, ?> tree(Path document) {
         try (Reader reader = Files.newBufferedReader(document, StandardCharsets.UTF_8)) {
-            Map<?, ?> root = (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-            List<ApiOperation> operations = new ArrayList<>();
-            ((Map<?, ?>) root.get("paths")).forEach((path, item) -> ((Map<?, ?>) item).forEach((method, operation) -> {
-                if (METHODS.contains(String.valueOf(method))) {
-                    Map<?, ?> details = (Map<?, ?>) operation;
-                    operations.add(new ApiOperation(
-                            String.valueOf(details.get("operationId")),
-                            String.valueOf(method).toUpperCase(Locale.ROOT),
-                            String.valueOf(path),
-                            Boolean.TRUE.equals(details.get("deprecated"))));
-                }
-            }));
-            return List.copyOf(operations);
+            return (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
         } catch (IOException e) {
             throw new StackDeclarationException("cannot read the OpenAPI document " + document + ": " + e.getMessage(), e);
         }
+    }
+
+    public static List<ApiOperation> operations(Path document) {
+        Map<?, ?> root = tree(document);
+        List<ApiOperation> operations = new ArrayList<>();
+        ((Map<?, ?>) root.get("paths")).forEach((path, item) -> ((Map<?, ?>) item).forEach((method, operation) -> {
+            if (METHODS.contains(String.valueOf(method))) {
+                Map<?, ?> details = (Map<?, ?>) operation;
+                operations.add(new ApiOperation(
+                        String.valueOf(details.get("operationId")),
+                        String.valueOf(method).toUpperCase(Locale.ROOT),
+                        String.valueOf(path),
+                        Boolean.TRUE.equals(details.get("deprecated"))));
+            }
+        }));
+        return List.copyOf(operations);
     }
 }

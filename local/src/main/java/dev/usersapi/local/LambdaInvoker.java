@@ -27,11 +27,16 @@ final class LambdaInvoker<I, O> {
 
     /** The handler's answer to a JSON event, as JSON. */
     String invoke(String eventJson, Context context) {
-        I event = input.fromJson(eventJson);
+        return new String(invoke(eventJson.getBytes(StandardCharsets.UTF_8), context), StandardCharsets.UTF_8);
+    }
+
+    /** The same, in the bytes the runtime reads and writes: no text conversion on the gateway's path. */
+    byte[] invoke(byte[] eventJson, Context context) {
+        I event = input.fromJson(new java.io.ByteArrayInputStream(eventJson));
         O result = handler.handleRequest(event, context);
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        ByteArrayOutputStream json = new ByteArrayOutputStream(512);
         output.toJson(result, json);
-        return json.toString(StandardCharsets.UTF_8);
+        return json.toByteArray();
     }
 
     I parse(String eventJson) {

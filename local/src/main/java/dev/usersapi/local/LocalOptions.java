@@ -1,5 +1,6 @@
 package dev.usersapi.local;
 
+import dev.usersapi.local.gateway.GatewayLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,7 +15,8 @@ public record LocalOptions(
         OptionalInt dynamoDbPort,
         Duration streamPollInterval,
         Duration expiryInterval,
-        Optional<String> jwtKey) {
+        Optional<String> jwtKey,
+        GatewayLimits gatewayLimits) {
 
     static final String USAGE = """
             usage: users-api-local [options]
@@ -32,7 +34,12 @@ public record LocalOptions(
 
     public static LocalOptions defaults() {
         return new LocalOptions("dev", 8080, false, Optional.empty(), OptionalInt.empty(),
-                Duration.ofMillis(200), Duration.ofSeconds(30), Optional.empty());
+                Duration.ofMillis(200), Duration.ofSeconds(30), Optional.empty(), GatewayLimits.defaults());
+    }
+
+    /** The same options with other gateway limits: tests shorten the timeouts. */
+    public LocalOptions withGatewayLimits(GatewayLimits limits) {
+        return new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, limits);
     }
 
     public static LocalOptions parse(String... args) {
@@ -56,17 +63,17 @@ public record LocalOptions(
 
     private LocalOptions set(String flag, String value) {
         return switch (flag) {
-            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
-            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
-            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
-            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, streamPollInterval, expiryInterval, jwtKey);
-            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), streamPollInterval, expiryInterval, jwtKey);
+            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
             case "--stream-poll-ms" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort,
-                    Duration.ofMillis(positive(value, flag)), expiryInterval, jwtKey);
+                    Duration.ofMillis(positive(value, flag)), expiryInterval, jwtKey, gatewayLimits);
             case "--expiry-seconds" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval,
-                    Duration.ofSeconds(positive(value, flag)), jwtKey);
+                    Duration.ofSeconds(positive(value, flag)), jwtKey, gatewayLimits);
             case "--jwt-key" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval,
-                    Optional.of(value));
+                    Optional.of(value), gatewayLimits);
             default -> throw new IllegalArgumentException(flag);
         };
     }

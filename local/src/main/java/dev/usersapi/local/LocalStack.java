@@ -13,6 +13,7 @@ import dev.usersapi.declaration.TableDeclaration;
 import dev.usersapi.local.expiry.ExpirySweeper;
 import dev.usersapi.local.gateway.JwtAuthorizer;
 import dev.usersapi.local.gateway.LocalGateway;
+import dev.usersapi.local.reference.ApiReference;
 import dev.usersapi.local.streams.FailureDestination;
 import dev.usersapi.local.streams.StreamEventSource;
 import dev.usersapi.store.UsersTableSettings;
@@ -44,6 +45,7 @@ public final class LocalStack implements AutoCloseable {
      * (JAXB missing, and so on) say nothing a user can act on. Held here because java.util.logging
      * keeps loggers only weakly, and a collected logger forgets its level.
      */
+    private static final java.time.Duration SAMPLE_TOKEN_LIFETIME = java.time.Duration.ofHours(12);
     private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of(
             java.util.logging.Logger.getLogger("com.amazonaws"), java.util.logging.Logger.getLogger("com.almworks.sqlite4java"));
 
@@ -56,11 +58,13 @@ public final class LocalStack implements AutoCloseable {
     private final Path dataDirectory;
     private final List<String> notes;
     private final Optional<JwtAuthorizer> authorizer;
+    private final Optional<String> sampleToken;
 
     private LocalStack(LocalDynamoDb dynamo, LocalGateway gateway, StreamEventSource streamSource, ScheduledExecutorService expiry,
                        ExpirySweeper sweeper, FailureDestination failures, Path dataDirectory, List<String> notes,
-                       Optional<JwtAuthorizer> authorizer) {
+                       Optional<JwtAuthorizer> authorizer, Optional<String> sampleToken) {
         this.authorizer = authorizer;
+        this.sampleToken = sampleToken;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.streamSource = streamSource;
@@ -93,8 +97,10 @@ public final class LocalStack implements AutoCloseable {
                             idempotencyTable.retention().orElseThrow()), clock),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
             Optional<JwtAuthorizer> authorizer = jwtAuthorizer(stack, options, clock);
-            LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()), api::invoke,
-                    authorizer);
+            Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", SAMPLE_TOKEN_LIFETIME));
+            LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()),
+                    (byte[] event, com.amazonaws.services.lambda.runtime.Context context) -> api.invoke(event, context), authorizer,
+                    options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)));
 
             ExpirySweeper sweeper = new ExpirySweeper(dynamo.client(), TABLE_NAME, table, clock);
             ExpirySweeper keySweeper = new ExpirySweeper(dynamo.client(), IDEMPOTENCY_TABLE_NAME, idempotencyTable, clock);
@@ -113,7 +119,7 @@ public final class LocalStack implements AutoCloseable {
                 return thread;
             });
             LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory,
-                    LocalTables.notEmulated(table), authorizer);
+                    LocalTables.notEmulated(table), authorizer, sampleToken);
             gateway.start();
             streamSource.start(options.streamPollInterval());
             for (ExpirySweeper each : List.of(sweeper, keySweeper)) {
@@ -143,6 +149,16 @@ public final class LocalStack implements AutoCloseable {
             });
             return new JwtAuthorizer(key, jwt.string("issuer"), jwt.strings("audiences"), clock);
         });
+    }
+
+    /** A valid token for every route, when the stack requires tokens: the one printed and given to the API reference page. */
+    public Optional<String> sampleToken() {
+        return sampleToken;
+    }
+
+    /** The interactive API reference, Swagger UI on the contract. */
+    public URI apiReferenceUrl() {
+        return baseUrl().resolve("/docs/");
     }
 
     /** The local JWT authorizer, when the stack requires tokens. */
@@ -220,12 +236,12 @@ public final class LocalStack implements AutoCloseable {
         stack.notes().forEach(note -> System.out.println("local: " + note));
         System.out.printf("users-api local stack (stack %s) ready in %.1f s%n", options.stack(), (System.nanoTime() - started) / 1e9);
         System.out.println("  API:      " + stack.baseUrl());
+        System.out.println("  docs:     " + stack.apiReferenceUrl() + "  (the API reference; try any route from the browser)");
         stack.dynamoDbEndpoint().ifPresent(endpoint -> System.out.println("  DynamoDB: " + endpoint
                 + "  (DynamoDB Local listens on every interface, not only loopback; any access key works)"));
         System.out.println("  data:     " + (options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
-        String authorization = stack.authorizer()
-                .map(jwt -> " -H 'Authorization: Bearer " + jwt.issue("local-user", java.time.Duration.ofHours(12)) + "'").orElse("");
+        String authorization = stack.sampleToken().map(token -> " -H 'Authorization: Bearer " + token + "'").orElse("");
         stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs a JWT, as in the cloud; the one below is valid for 12 hours"));
         System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json'" + authorization
                 + " -d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");

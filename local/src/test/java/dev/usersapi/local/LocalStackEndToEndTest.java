@@ -61,7 +61,7 @@ class LocalStackEndToEndTest {
 
     static LocalOptions options(Optional<Path> dataDirectory, boolean inMemory) {
         return new LocalOptions("dev", 0, inMemory, dataDirectory.or(() -> Optional.of(data)), OptionalInt.empty(),
-                Duration.ofMillis(50), Duration.ofHours(1), Optional.empty());
+                Duration.ofMillis(50), Duration.ofHours(1), Optional.empty(), dev.usersapi.local.gateway.GatewayLimits.defaults());
     }
 
     @Test

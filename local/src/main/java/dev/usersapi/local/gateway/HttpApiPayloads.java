@@ -106,11 +106,10 @@ final class HttpApiPayloads {
      * Payload 2.0 response rules: with a statusCode the JSON is a response description; without
      * one, API Gateway answers 200 with the JSON itself as an application/json body.
      */
-    static Response response(String handlerJson) throws java.io.IOException {
+    static Response response(byte[] handlerJson) throws java.io.IOException {
         JsonNode answer = JSON.readTree(handlerJson);
         if (answer == null || !answer.isObject() || !answer.has("statusCode")) {
-            return new Response(200, Map.of("content-type", "application/json"), List.of(),
-                    handlerJson.getBytes(StandardCharsets.UTF_8));
+            return new Response(200, Map.of("content-type", "application/json"), List.of(), handlerJson);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         answer.path("headers").fields().forEachRemaining(header -> headers.put(header.getKey(), header.getValue().asText()));

@@ -86,14 +86,14 @@ class HttpApiPayloadsTest {
 
     @Test
     void readsAResponseAsApiGatewayDoes() throws Exception {
-        var response = HttpApiPayloads.response(new ObjectMapper().writeValueAsString(Map.of(
+        var response = HttpApiPayloads.response(new ObjectMapper().writeValueAsBytes(Map.of(
                 "statusCode", 201, "headers", Map.of("ETag", "\"1\""), "cookies", List.of("a=1"), "body", "{}", "isBase64Encoded", false)));
         assertEquals(201, response.status());
         assertEquals("\"1\"", response.headers().get("ETag"));
         assertEquals(List.of("a=1"), response.cookies());
         assertEquals("{}", new String(response.body(), StandardCharsets.UTF_8));
 
-        var bare = HttpApiPayloads.response("{\"hello\":\"world\"}");
+        var bare = HttpApiPayloads.response("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, bare.status(), "without a statusCode the JSON itself is the body");
     }
 }
