@@ -8,6 +8,7 @@ window.onload = function () {
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     displayRequestDuration: true,
+    displayOperationId: true,
     onComplete: function () {
       if (settings.bearerToken) {
         window.ui.preauthorizeApiKey("bearerAuth", settings.bearerToken);
