@@ -124,10 +124,12 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     /**
-     * One connection's requests, answered in the order they came: reading pauses while the
-     * function works, so a client cannot queue more than the request it pipelined.
+     * One connection's requests, answered in the order they came. Reading goes on while the
+     * function works (pausing it would cost two system calls a request); a client that pipelines
+     * more than a few requests is paused until they are answered.
      */
     private final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private static final int MAX_PIPELINED = 8;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean answering;
         private ConnectionDeadlines deadlines;
@@ -135,8 +137,10 @@ public final class LocalGateway implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             deadlines.requestReceived();
-            ctx.channel().config().setAutoRead(false);
             waiting.add(request.retain());
+            if (waiting.size() >= MAX_PIPELINED) {
+                ctx.channel().config().setAutoRead(false);
+            }
             answerNext(ctx);
         }
 
@@ -176,10 +180,11 @@ public final class LocalGateway implements AutoCloseable {
                     waiting.clear();
                     return;
                 }
+                if (!written.channel().config().isAutoRead()) {
+                    written.channel().config().setAutoRead(true);
+                }
                 if (waiting.isEmpty()) {
                     deadlines.awaitNextRequest();
-                    written.channel().config().setAutoRead(true);
-                    written.channel().read();
                 } else {
                     answerNext(ctx);
                 }
