@@ -1,0 +1,291 @@
+package dev.usersapi.engine.expression;
+
+import dev.usersapi.engine.value.Bytes;
+import dev.usersapi.engine.value.Numbers;
+import dev.usersapi.engine.value.Ordering;
+import dev.usersapi.engine.value.Value;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Conditions tested and updates applied as the developer guide describes them: a comparison
+ * with a missing attribute or of two types that have no order is false; every operand of an
+ * update reads the item as it was before the update.
+ */
+public final class Evaluator {
+    private static final Set<String> TYPE_NAMES = Set.of("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS");
+
+    private Evaluator() {}
+
+    /** {@code kind} names the expression in messages, as in "Invalid ConditionExpression: ...". */
+    public static boolean test(Condition condition, Map<String, Value> item, String kind) {
+        if (condition instanceof Condition.And and) {
+            return test(and.left(), item, kind) && test(and.right(), item, kind);
+        }
+        if (condition instanceof Condition.Or or) {
+            return test(or.left(), item, kind) || test(or.right(), item, kind);
+        }
+        if (condition instanceof Condition.Not not) {
+            return !test(not.condition(), item, kind);
+        }
+        if (condition instanceof Condition.Compare compare) {
+            Optional<Value> left = operand(compare.left(), item);
+            Optional<Value> right = operand(compare.right(), item);
+            if (left.isEmpty() || right.isEmpty()) {
+                return compare.comparator() == Condition.Comparator.NE && (left.isPresent() || right.isPresent());
+            }
+            return switch (compare.comparator()) {
+                case EQ -> left.get().equals(right.get());
+                case NE -> !left.get().equals(right.get());
+                case LT -> Ordering.compare(left.get(), right.get()).map(c -> c < 0).orElse(false);
+                case LE -> Ordering.compare(left.get(), right.get()).map(c -> c <= 0).orElse(false);
+                case GT -> Ordering.compare(left.get(), right.get()).map(c -> c > 0).orElse(false);
+                case GE -> Ordering.compare(left.get(), right.get()).map(c -> c >= 0).orElse(false);
+            };
+        }
+        if (condition instanceof Condition.Between between) {
+            Optional<Value> subject = operand(between.subject(), item);
+            Optional<Value> lower = operand(between.lower(), item);
+            Optional<Value> upper = operand(between.upper(), item);
+            if (lower.isPresent() && upper.isPresent()) {
+                Optional<Integer> bounds = Ordering.compare(lower.get(), upper.get());
+                if (bounds.isPresent() && bounds.get() > 0) {
+                    throw new ExpressionException("Invalid " + kind + ": The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: "
+                            + describe(lower.get()) + ", upper bound operand: AttributeValue: " + describe(upper.get()));
+                }
+            }
+            if (subject.isEmpty() || lower.isEmpty() || upper.isEmpty()) {
+                return false;
+            }
+            return Ordering.compare(lower.get(), subject.get()).map(c -> c <= 0).orElse(false)
+                    && Ordering.compare(subject.get(), upper.get()).map(c -> c <= 0).orElse(false);
+        }
+        if (condition instanceof Condition.In in) {
+            Optional<Value> subject = operand(in.subject(), item);
+            if (subject.isEmpty()) {
+                return false;
+            }
+            for (Operand candidate : in.candidates()) {
+                if (operand(candidate, item).filter(subject.get()::equals).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return function((Condition.Function) condition, item, kind);
+    }
+
+    private static boolean function(Condition.Function function, Map<String, Value> item, String kind) {
+        Path path = ((Operand.Attribute) function.arguments().get(0)).path();
+        Optional<Value> subject = Documents.get(item, path);
+        switch (function.name()) {
+            case "attribute_exists":
+                return subject.isPresent();
+            case "attribute_not_exists":
+                return subject.isEmpty();
+            case "attribute_type": {
+                Optional<Value> type = operand(function.arguments().get(1), item);
+                if (type.isEmpty() || !(type.get() instanceof Value.S name) || !TYPE_NAMES.contains(name.value())) {
+                    throw new ExpressionException("Invalid " + kind + ": Invalid attribute type name found; type: "
+                            + type.map(Evaluator::describe).orElse("null") + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
+                }
+                return subject.map(value -> value.type().equals(name.value())).orElse(false);
+            }
+            case "begins_with": {
+                Optional<Value> prefix = operand(function.arguments().get(1), item);
+                if (subject.isEmpty() || prefix.isEmpty()) {
+                    return false;
+                }
+                if (subject.get() instanceof Value.S text && prefix.get() instanceof Value.S start) {
+                    return text.value().startsWith(start.value());
+                }
+                if (subject.get() instanceof Value.B bytes && prefix.get() instanceof Value.B start) {
+                    return bytes.value().startsWith(start.value());
+                }
+                return false;
+            }
+            default: {
+                Optional<Value> part = operand(function.arguments().get(1), item);
+                if (subject.isEmpty() || part.isEmpty()) {
+                    return false;
+                }
+                return contains(subject.get(), part.get());
+            }
+        }
+    }
+
+    private static boolean contains(Value whole, Value part) {
+        if (whole instanceof Value.S text) {
+            return part instanceof Value.S s && text.value().contains(s.value());
+        }
+        if (whole instanceof Value.B bytes) {
+            return part instanceof Value.B b && bytes.value().contains(b.value());
+        }
+        if (whole instanceof Value.SS set) {
+            return part instanceof Value.S s && set.values().contains(s.value());
+        }
+        if (whole instanceof Value.NS set) {
+            return part instanceof Value.N n && set.values().contains(n.value());
+        }
+        if (whole instanceof Value.BS set) {
+            return part instanceof Value.B b && set.values().contains(b.value());
+        }
+        if (whole instanceof Value.L list) {
+            return list.values().contains(part);
+        }
+        return false;
+    }
+
+    private static Optional<Value> operand(Operand operand, Map<String, Value> item) {
+        if (operand instanceof Operand.Literal literal) {
+            return Optional.of(literal.value());
+        }
+        if (operand instanceof Operand.Attribute attribute) {
+            return Documents.get(item, attribute.path());
+        }
+        return Documents.get(item, ((Operand.Size) operand).path()).flatMap(Evaluator::size)
+                .map(size -> new Value.N(BigDecimal.valueOf(size)));
+    }
+
+    private static Optional<Long> size(Value value) {
+        if (value instanceof Value.S text) {
+            return Optional.of((long) text.value().codePointCount(0, text.value().length()));
+        }
+        if (value instanceof Value.B bytes) {
+            return Optional.of((long) bytes.value().length());
+        }
+        if (value instanceof Value.SS set) {
+            return Optional.of((long) set.values().size());
+        }
+        if (value instanceof Value.NS set) {
+            return Optional.of((long) set.values().size());
+        }
+        if (value instanceof Value.BS set) {
+            return Optional.of((long) set.values().size());
+        }
+        if (value instanceof Value.L list) {
+            return Optional.of((long) list.values().size());
+        }
+        if (value instanceof Value.M map) {
+            return Optional.of((long) map.values().size());
+        }
+        return Optional.empty();
+    }
+
+    /** The item after the update; operands read {@code item} as it was before. */
+    public static Map<String, Value> apply(Update update, Map<String, Value> item) {
+        Map<String, Value> result = item;
+        for (Update.Action action : update.actions()) {
+            if (action instanceof Update.Set set) {
+                result = Documents.set(result, set.path(), setValue(set.value(), item));
+            } else if (action instanceof Update.Remove remove) {
+                result = Documents.remove(result, remove.path());
+            } else if (action instanceof Update.Add add) {
+                Optional<Value> current = Documents.get(item, add.path());
+                result = Documents.set(result, add.path(), current.isEmpty() ? add.value() : add(current.get(), add.value()));
+            } else {
+                Update.Delete delete = (Update.Delete) action;
+                Optional<Value> current = Documents.get(item, delete.path());
+                if (current.isPresent()) {
+                    Optional<Value> left = difference(current.get(), delete.value());
+                    result = left.isPresent() ? Documents.set(result, delete.path(), left.get()) : Documents.remove(result, delete.path());
+                }
+            }
+        }
+        return result;
+    }
+
+    private static Value setValue(Update.SetValue value, Map<String, Value> item) {
+        if (value instanceof Update.Single single) {
+            return setOperand(single.operand(), item);
+        }
+        boolean plus = value instanceof Update.Plus;
+        Value left = setOperand(plus ? ((Update.Plus) value).left() : ((Update.Minus) value).left(), item);
+        Value right = setOperand(plus ? ((Update.Plus) value).right() : ((Update.Minus) value).right(), item);
+        if (!(left instanceof Value.N a) || !(right instanceof Value.N b)) {
+            throw incorrectType();
+        }
+        BigDecimal result = plus ? a.value().add(b.value(), Numbers.PRECISION) : a.value().subtract(b.value(), Numbers.PRECISION);
+        return new Value.N(Numbers.checked(result));
+    }
+
+    private static Value setOperand(Update.SetOperand operand, Map<String, Value> item) {
+        if (operand instanceof Update.Literal literal) {
+            return literal.value();
+        }
+        if (operand instanceof Update.PathValue path) {
+            return Documents.get(item, path.path()).orElseThrow(() ->
+                    new ExpressionException("The provided expression refers to an attribute that does not exist in the item"));
+        }
+        if (operand instanceof Update.IfNotExists ifNotExists) {
+            Optional<Value> current = Documents.get(item, ifNotExists.path());
+            return current.isPresent() ? current.get() : setOperand(ifNotExists.fallback(), item);
+        }
+        Update.ListAppend append = (Update.ListAppend) operand;
+        Value first = setOperand(append.first(), item);
+        Value second = setOperand(append.second(), item);
+        if (!(first instanceof Value.L a) || !(second instanceof Value.L b)) {
+            throw incorrectType();
+        }
+        List<Value> joined = new ArrayList<>(a.values());
+        joined.addAll(b.values());
+        return new Value.L(joined);
+    }
+
+    private static Value add(Value current, Value addition) {
+        if (current instanceof Value.N a && addition instanceof Value.N b) {
+            return new Value.N(Numbers.checked(a.value().add(b.value(), Numbers.PRECISION)));
+        }
+        if (current instanceof Value.SS a && addition instanceof Value.SS b) {
+            Set<String> union = new LinkedHashSet<>(a.values());
+            union.addAll(b.values());
+            return new Value.SS(union);
+        }
+        if (current instanceof Value.NS a && addition instanceof Value.NS b) {
+            Set<BigDecimal> union = new LinkedHashSet<>(a.values());
+            union.addAll(b.values());
+            return new Value.NS(union);
+        }
+        if (current instanceof Value.BS a && addition instanceof Value.BS b) {
+            Set<Bytes> union = new LinkedHashSet<>(a.values());
+            union.addAll(b.values());
+            return new Value.BS(union);
+        }
+        throw incorrectType();
+    }
+
+    /** What is left of a set; empty when nothing is, as DynamoDB then removes the attribute. */
+    private static Optional<Value> difference(Value current, Value removal) {
+        if (current instanceof Value.SS a && removal instanceof Value.SS b) {
+            Set<String> left = new LinkedHashSet<>(a.values());
+            left.removeAll(b.values());
+            return left.isEmpty() ? Optional.empty() : Optional.of(new Value.SS(left));
+        }
+        if (current instanceof Value.NS a && removal instanceof Value.NS b) {
+            Set<BigDecimal> left = new LinkedHashSet<>(a.values());
+            left.removeAll(b.values());
+            return left.isEmpty() ? Optional.empty() : Optional.of(new Value.NS(left));
+        }
+        if (current instanceof Value.BS a && removal instanceof Value.BS b) {
+            Set<Bytes> left = new LinkedHashSet<>(a.values());
+            left.removeAll(b.values());
+            return left.isEmpty() ? Optional.empty() : Optional.of(new Value.BS(left));
+        }
+        throw incorrectType();
+    }
+
+    private static ExpressionException incorrectType() {
+        return new ExpressionException("An operand in the update expression has an incorrect data type");
+    }
+
+    /** DynamoDB's way of printing a value in messages: {@code {N:5}}, {@code {S:abc}}. */
+    static String describe(Value value) {
+        String json = dev.usersapi.engine.value.AttributeValues.write(value).toString();
+        return json.replace("\"", "");
+    }
+}

@@ -1,0 +1,341 @@
+package dev.usersapi.engine.expression;
+
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.BetweenContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.ComparisonContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.ConjunctionContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.DisjunctionContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.FunctionCallContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.FunctionConditionContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.MembershipContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.NegationContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.OperandContext;
+import dev.usersapi.engine.expression.DynamoDbExpressionParser.ParenthesizedContext;
+import dev.usersapi.engine.value.Value;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Parses DynamoDB expressions with the generated grammar and checks what the grammar cannot:
+ * reserved words, placeholders, which functions a clause allows and with how many operands,
+ * and the update rules on repeated clauses and overlapping paths.
+ */
+public final class Expressions {
+    private static final Set<String> RESERVED = reservedWords();
+    private static final Set<String> CONDITION_FUNCTIONS = Set.of("attribute_exists", "attribute_not_exists", "attribute_type",
+            "begins_with", "contains");
+    private static final Set<String> ALL_FUNCTIONS = Set.of("attribute_exists", "attribute_not_exists", "attribute_type",
+            "begins_with", "contains", "size", "if_not_exists", "list_append");
+
+    private Expressions() {}
+
+    /** {@code kind} names the request parameter in messages: ConditionExpression, FilterExpression, KeyConditionExpression. */
+    public static Condition condition(String text, String kind, Placeholders placeholders) {
+        var parser = parser(text, kind);
+        return new Builder(kind, placeholders).condition(parser.conditionExpression().condition());
+    }
+
+    public static List<Path> projection(String text, Placeholders placeholders) {
+        String kind = "ProjectionExpression";
+        var parser = parser(text, kind);
+        Builder builder = new Builder(kind, placeholders);
+        List<Path> paths = new ArrayList<>();
+        parser.projectionExpression().path().forEach(path -> paths.add(builder.path(path)));
+        for (int i = 0; i < paths.size(); i++) {
+            for (int j = i + 1; j < paths.size(); j++) {
+                if (paths.get(i).overlaps(paths.get(j))) {
+                    throw overlap(kind, paths.get(i), paths.get(j));
+                }
+            }
+        }
+        return paths;
+    }
+
+    public static Update update(String text, Placeholders placeholders) {
+        String kind = "UpdateExpression";
+        var parser = parser(text, kind);
+        Builder builder = new Builder(kind, placeholders);
+        List<Update.Action> actions = new ArrayList<>();
+        Set<String> clauses = new HashSet<>();
+        for (var clause : parser.updateExpression().updateClause()) {
+            String keyword = clause.getStart().getText().toUpperCase(Locale.ROOT);
+            if (!clauses.add(keyword)) {
+                throw new ExpressionException("Invalid " + kind + ": The \"" + keyword + "\" section can only be used once in an update expression;");
+            }
+            if (clause instanceof DynamoDbExpressionParser.SetClauseContext set) {
+                set.setAction().forEach(action -> actions.add(new Update.Set(builder.path(action.path()), builder.setValue(action.setValue()))));
+            } else if (clause instanceof DynamoDbExpressionParser.RemoveClauseContext remove) {
+                remove.path().forEach(path -> actions.add(new Update.Remove(builder.path(path))));
+            } else if (clause instanceof DynamoDbExpressionParser.AddClauseContext add) {
+                for (int i = 0; i < add.path().size(); i++) {
+                    actions.add(new Update.Add(builder.path(add.path(i)), builder.value(add.VALUE(i))));
+                }
+            } else if (clause instanceof DynamoDbExpressionParser.DeleteClauseContext delete) {
+                for (int i = 0; i < delete.path().size(); i++) {
+                    actions.add(new Update.Delete(builder.path(delete.path(i)), builder.value(delete.VALUE(i))));
+                }
+            }
+        }
+        for (int i = 0; i < actions.size(); i++) {
+            for (int j = i + 1; j < actions.size(); j++) {
+                Path first = actions.get(i).path();
+                Path second = actions.get(j).path();
+                if (first.equals(second)) {
+                    throw new ExpressionException("Invalid " + kind + ": Two document paths overlap with each other; must remove or rewrite one of these paths; path one: "
+                            + first.describe() + ", path two: " + second.describe());
+                }
+                if (first.overlaps(second)) {
+                    throw overlap(kind, first, second);
+                }
+            }
+        }
+        return new Update(actions);
+    }
+
+    private static ExpressionException overlap(String kind, Path first, Path second) {
+        return new ExpressionException("Invalid " + kind + ": Two document paths overlap with each other; must remove or rewrite one of these paths; path one: "
+                + first.describe() + ", path two: " + second.describe());
+    }
+
+    private static DynamoDbExpressionParser parser(String text, String kind) {
+        if (text.isEmpty()) {
+            throw new ExpressionException("Invalid " + kind + ": The expression can not be empty;");
+        }
+        var lexer = new DynamoDbExpressionLexer(CharStreams.fromString(text));
+        lexer.removeErrorListeners();
+        var tokens = new CommonTokenStream(lexer);
+        var parser = new DynamoDbExpressionParser(tokens);
+        parser.removeErrorListeners();
+        parser.addErrorListener(new BaseErrorListener() {
+            @Override
+            public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int position, String message,
+                                    RecognitionException cause) {
+                Token token = (Token) offending;
+                String shown = token.getType() == Token.EOF ? "<EOF>" : token.getText();
+                int index = token.getTokenIndex();
+                StringBuilder near = new StringBuilder();
+                if (index > 0) {
+                    near.append(tokens.get(index - 1).getText());
+                }
+                if (token.getType() != Token.EOF) {
+                    near.append(near.length() > 0 ? " " : "").append(token.getText());
+                }
+                throw new ExpressionException("Invalid " + kind + ": Syntax error; token: \"" + shown + "\", near: \"" + near + "\"");
+            }
+        });
+        return parser;
+    }
+
+    /** Builds the expression from the parse tree, resolving placeholders and checking each rule. */
+    private static final class Builder {
+        private final String kind;
+        private final Placeholders placeholders;
+
+        Builder(String kind, Placeholders placeholders) {
+            this.kind = kind;
+            this.placeholders = placeholders;
+        }
+
+        Condition condition(DynamoDbExpressionParser.ConditionContext context) {
+            if (context instanceof ComparisonContext comparison) {
+                return new Condition.Compare(comparator(comparison.comparator().getText()), operand(comparison.operand(0)),
+                        operand(comparison.operand(1)));
+            }
+            if (context instanceof BetweenContext between) {
+                return new Condition.Between(operand(between.operand(0)), operand(between.operand(1)), operand(between.operand(2)));
+            }
+            if (context instanceof MembershipContext membership) {
+                List<Operand> candidates = new ArrayList<>();
+                for (int i = 1; i < membership.operand().size(); i++) {
+                    candidates.add(operand(membership.operand(i)));
+                }
+                return new Condition.In(operand(membership.operand(0)), candidates);
+            }
+            if (context instanceof FunctionConditionContext function) {
+                return conditionFunction(function.functionCall());
+            }
+            if (context instanceof ParenthesizedContext parenthesized) {
+                return condition(parenthesized.condition());
+            }
+            if (context instanceof NegationContext negation) {
+                return new Condition.Not(condition(negation.condition()));
+            }
+            if (context instanceof ConjunctionContext conjunction) {
+                return new Condition.And(condition(conjunction.condition(0)), condition(conjunction.condition(1)));
+            }
+            if (context instanceof DisjunctionContext disjunction) {
+                return new Condition.Or(condition(disjunction.condition(0)), condition(disjunction.condition(1)));
+            }
+            throw new IllegalStateException(context.getClass().getName());
+        }
+
+        private Condition.Comparator comparator(String symbol) {
+            for (Condition.Comparator comparator : Condition.Comparator.values()) {
+                if (comparator.symbol.equals(symbol)) {
+                    return comparator;
+                }
+            }
+            throw new IllegalStateException(symbol);
+        }
+
+        private Condition conditionFunction(FunctionCallContext call) {
+            String name = functionName(call);
+            if (!CONDITION_FUNCTIONS.contains(name)) {
+                throw new ExpressionException("Invalid " + kind + ": The function is not allowed to be used this way in an expression; function: " + name);
+            }
+            List<Operand> arguments = new ArrayList<>();
+            call.operand().forEach(argument -> arguments.add(operand(argument)));
+            int expected = name.startsWith("attribute_") && !name.equals("attribute_type") ? 1 : 2;
+            if (arguments.size() != expected) {
+                throw operandCount(name, arguments.size());
+            }
+            if (!(arguments.get(0) instanceof Operand.Attribute)) {
+                throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: " + name);
+            }
+            return new Condition.Function(name, arguments);
+        }
+
+        private ExpressionException operandCount(String name, int count) {
+            return new ExpressionException("Invalid " + kind + ": Incorrect number of operands for operator or function; operator or function: "
+                    + name + ", number of operands: " + count);
+        }
+
+        private String functionName(FunctionCallContext call) {
+            String name = call.IDENTIFIER().getText();
+            if (!ALL_FUNCTIONS.contains(name)) {
+                throw new ExpressionException("Invalid " + kind + ": Invalid function name; function: " + name);
+            }
+            return name;
+        }
+
+        Operand operand(OperandContext context) {
+            if (context instanceof DynamoDbExpressionParser.PathOperandContext path) {
+                return new Operand.Attribute(path(path.path()));
+            }
+            if (context instanceof DynamoDbExpressionParser.ValueOperandContext value) {
+                return new Operand.Literal(value(value.VALUE()));
+            }
+            FunctionCallContext call = ((DynamoDbExpressionParser.FunctionOperandContext) context).functionCall();
+            String name = functionName(call);
+            if (!name.equals("size")) {
+                throw new ExpressionException("Invalid " + kind + ": The function is not allowed to be used this way in an expression; function: " + name);
+            }
+            if (call.operand().size() != 1) {
+                throw operandCount(name, call.operand().size());
+            }
+            if (!(call.operand(0) instanceof DynamoDbExpressionParser.PathOperandContext argument)) {
+                throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: size");
+            }
+            return new Operand.Size(path(argument.path()));
+        }
+
+        Update.SetValue setValue(DynamoDbExpressionParser.SetValueContext context) {
+            if (context instanceof DynamoDbExpressionParser.SumContext sum) {
+                return new Update.Plus(setOperand(sum.setOperand(0)), setOperand(sum.setOperand(1)));
+            }
+            if (context instanceof DynamoDbExpressionParser.DifferenceContext difference) {
+                return new Update.Minus(setOperand(difference.setOperand(0)), setOperand(difference.setOperand(1)));
+            }
+            return new Update.Single(setOperand(((DynamoDbExpressionParser.SingleContext) context).setOperand()));
+        }
+
+        private Update.SetOperand setOperand(DynamoDbExpressionParser.SetOperandContext context) {
+            if (context instanceof DynamoDbExpressionParser.SetPathContext path) {
+                return new Update.PathValue(path(path.path()));
+            }
+            if (context instanceof DynamoDbExpressionParser.SetLiteralContext literal) {
+                return new Update.Literal(value(literal.VALUE()));
+            }
+            return setFunction(((DynamoDbExpressionParser.SetFunctionContext) context).functionCall());
+        }
+
+        private Update.SetOperand setFunction(FunctionCallContext call) {
+            String name = functionName(call);
+            if (!name.equals("if_not_exists") && !name.equals("list_append")) {
+                throw new ExpressionException("Invalid " + kind + ": The function is not allowed in an update expression; function: " + name);
+            }
+            if (call.operand().size() != 2) {
+                throw operandCount(name, call.operand().size());
+            }
+            Update.SetOperand first = updateArgument(call.operand(0));
+            Update.SetOperand second = updateArgument(call.operand(1));
+            if (name.equals("if_not_exists")) {
+                if (!(first instanceof Update.PathValue path)) {
+                    throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: if_not_exists");
+                }
+                return new Update.IfNotExists(path.path(), second);
+            }
+            return new Update.ListAppend(first, second);
+        }
+
+        private Update.SetOperand updateArgument(OperandContext context) {
+            if (context instanceof DynamoDbExpressionParser.PathOperandContext path) {
+                return new Update.PathValue(path(path.path()));
+            }
+            if (context instanceof DynamoDbExpressionParser.ValueOperandContext value) {
+                return new Update.Literal(value(value.VALUE()));
+            }
+            return setFunction(((DynamoDbExpressionParser.FunctionOperandContext) context).functionCall());
+        }
+
+        Path path(DynamoDbExpressionParser.PathContext context) {
+            List<Path.Step> steps = new ArrayList<>();
+            steps.add(new Path.Step.Attribute(name(context.pathHead().getStart())));
+            for (var selector : context.pathSelector()) {
+                if (selector instanceof DynamoDbExpressionParser.MemberContext member) {
+                    steps.add(new Path.Step.Attribute(name(member.getStop())));
+                } else {
+                    String digits = ((DynamoDbExpressionParser.ElementContext) selector).INDEX().getText();
+                    try {
+                        steps.add(new Path.Step.Index(Integer.parseInt(digits)));
+                    } catch (NumberFormatException e) {
+                        throw new ExpressionException("Invalid " + kind + ": List index is out of range; index: " + digits);
+                    }
+                }
+            }
+            return new Path(steps);
+        }
+
+        private String name(Token token) {
+            String text = token.getText();
+            if (text.startsWith("#")) {
+                return placeholders.name(text, kind);
+            }
+            if (RESERVED.contains(text.toUpperCase(Locale.ROOT))) {
+                throw new ExpressionException("Invalid " + kind + ": Attribute name is a reserved keyword; reserved keyword: " + text);
+            }
+            return text;
+        }
+
+        Value value(TerminalNode placeholder) {
+            return placeholders.value(placeholder.getText(), kind);
+        }
+    }
+
+    private static Set<String> reservedWords() {
+        try (InputStream in = Expressions.class.getResourceAsStream("reserved-words.txt")) {
+            Set<String> words = new HashSet<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("#")) {
+                    words.addAll(List.of(line.trim().split("\\s+")));
+                }
+            }
+            words.remove("");
+            return Set.copyOf(words);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the engine's list of reserved words is missing", e);
+        }
+    }
+}

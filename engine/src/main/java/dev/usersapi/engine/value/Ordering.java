@@ -1,0 +1,45 @@
+package dev.usersapi.engine.value;
+
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * How DynamoDB orders key values and compares operands: numbers numerically, strings by their
+ * UTF-8 bytes unsigned, binaries by bytes unsigned. Values of other types, or of two types,
+ * have no order (the comparison is false, as in a condition).
+ */
+public final class Ordering {
+    public static final Comparator<Value> KEYS = (left, right) -> compare(left, right)
+            .orElseThrow(() -> new IllegalArgumentException("key values of types " + left.type() + " and " + right.type()));
+
+    private Ordering() {}
+
+    public static Optional<Integer> compare(Value left, Value right) {
+        if (left instanceof Value.N a && right instanceof Value.N b) {
+            return Optional.of(a.value().compareTo(b.value()));
+        }
+        if (left instanceof Value.S a && right instanceof Value.S b) {
+            return Optional.of(compareUtf8(a.value(), b.value()));
+        }
+        if (left instanceof Value.B a && right instanceof Value.B b) {
+            return Optional.of(a.value().compareTo(b.value()));
+        }
+        return Optional.empty();
+    }
+
+    /** UTF-8 byte order, computed on the chars: it equals code point order. */
+    static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}
