@@ -1,0 +1,100 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.table.DynamoDbException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+
+/**
+ * The engine's one entry: a DynamoDB JSON 1.0 request (the operation named by
+ * {@code X-Amz-Target: DynamoDB_20120810.<Operation>}) in, the answer out. Both ways in, the
+ * HTTP listener and the in-process SDK client, call {@link #handle}.
+ */
+public final class DynamoDbEngine {
+    public static final String TARGET_PREFIX = "DynamoDB_20120810.";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the engine answers: status, body, and the CRC32 of the body the SDKs check. */
+    public record Answer(int status, byte[] body) {
+        public long crc32() {
+            CRC32 crc = new CRC32();
+            crc.update(body);
+            return crc.getValue();
+        }
+    }
+
+    private final TableOperations tables;
+    private final ItemOperations items;
+
+    public DynamoDbEngine(Clock clock) {
+        Map<String, dev.usersapi.engine.table.Table> catalog = new ConcurrentHashMap<>();
+        this.tables = new TableOperations(catalog, clock);
+        this.items = new ItemOperations(catalog);
+    }
+
+    public Answer handle(String target, byte[] body) {
+        try {
+            if (target == null || !target.startsWith(TARGET_PREFIX)) {
+                throw new DynamoDbException("UnknownOperationException", null, 400);
+            }
+            JsonNode request;
+            try {
+                request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
+            }
+            if (request == null || !request.isObject()) {
+                throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
+            }
+            ObjectNode answer = dispatch(target.substring(TARGET_PREFIX.length()), request);
+            return new Answer(200, JSON.writeValueAsBytes(answer));
+        } catch (DynamoDbException e) {
+            return error(e.type(), e.getMessage(), e.status(), e.item());
+        } catch (IOException e) {
+            return error("InternalServerError", "the engine could not write its answer", 500, java.util.Optional.empty());
+        }
+    }
+
+    private ObjectNode dispatch(String operation, JsonNode request) {
+        return switch (operation) {
+            case "CreateTable" -> tables.create(request);
+            case "DescribeTable" -> tables.describe(request);
+            case "ListTables" -> tables.list(request);
+            case "DeleteTable" -> tables.delete(request);
+            case "UpdateTable" -> tables.update(request);
+            case "DescribeTimeToLive" -> tables.describeTimeToLive(request);
+            case "UpdateTimeToLive" -> tables.updateTimeToLive(request);
+            case "DescribeContinuousBackups" -> tables.describeContinuousBackups(request);
+            case "UpdateContinuousBackups" -> tables.updateContinuousBackups(request);
+            case "TagResource" -> tables.tag(request);
+            case "UntagResource" -> tables.untag(request);
+            case "ListTagsOfResource" -> tables.listTags(request);
+            case "PutItem" -> items.put(request);
+            case "GetItem" -> items.get(request);
+            case "DeleteItem" -> items.delete(request);
+            case "UpdateItem" -> items.update(request);
+            case "Query" -> items.query(request);
+            case "Scan" -> items.scan(request);
+            case "BatchGetItem" -> items.batchGet(request);
+            case "BatchWriteItem" -> items.batchWrite(request);
+            default -> throw new DynamoDbException("UnknownOperationException", null, 400);
+        };
+    }
+
+    private static Answer error(String type, String message, int status,
+                                java.util.Optional<Map<String, dev.usersapi.engine.value.Value>> item) {
+        ObjectNode body = JSON.createObjectNode().put("__type", "com.amazonaws.dynamodb.v20120810#" + type);
+        if (message != null) {
+            body.put("message", message);
+        }
+        item.ifPresent(seen -> body.set("Item", dev.usersapi.engine.value.AttributeValues.write(seen)));
+        return new Answer(status, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

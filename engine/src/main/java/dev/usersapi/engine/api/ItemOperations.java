@@ -1,0 +1,598 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.expression.Condition;
+import dev.usersapi.engine.expression.Documents;
+import dev.usersapi.engine.expression.Evaluator;
+import dev.usersapi.engine.expression.ExpressionException;
+import dev.usersapi.engine.expression.Expressions;
+import dev.usersapi.engine.expression.Operand;
+import dev.usersapi.engine.expression.Path;
+import dev.usersapi.engine.expression.Placeholders;
+import dev.usersapi.engine.expression.Update;
+import dev.usersapi.engine.table.DynamoDbException;
+import dev.usersapi.engine.table.Index;
+import dev.usersapi.engine.table.KeySchema;
+import dev.usersapi.engine.table.Table;
+import dev.usersapi.engine.value.AttributeValues;
+import dev.usersapi.engine.value.ItemSizes;
+import dev.usersapi.engine.value.Value;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+
+/** The data plane: single items, queries and scans, batches, with conditions, projections and capacity. */
+final class ItemOperations {
+    private static final long PAGE_BYTES = 1024 * 1024;
+
+    private final Map<String, Table> catalog;
+
+    ItemOperations(Map<String, Table> catalog) {
+        this.catalog = catalog;
+    }
+
+    private Table table(JsonNode request) {
+        String name = Requests.string(request, "TableName");
+        Table table = catalog.get(name);
+        if (table == null) {
+            throw DynamoDbException.notFound("Requested resource not found");
+        }
+        return table;
+    }
+
+    private static Optional<Condition> condition(JsonNode request, String member, Placeholders placeholders) {
+        try {
+            return Requests.optionalString(request, member).map(text -> Expressions.condition(text, member, placeholders));
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    private static Optional<List<Path>> projection(JsonNode request, Placeholders placeholders) {
+        try {
+            return Requests.optionalString(request, "ProjectionExpression").map(text -> Expressions.projection(text, placeholders));
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    private static void checkUsed(Placeholders placeholders) {
+        try {
+            placeholders.checkAllUsed();
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    private static boolean holds(Optional<Condition> condition, Map<String, Value> item, String kind) {
+        try {
+            return condition.map(c -> Evaluator.test(c, item, kind)).orElse(true);
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    private static DynamoDbException conditionFailed(JsonNode request, Optional<Map<String, Value>> current) {
+        boolean withItem = request.path("ReturnValuesOnConditionCheckFailure").asText("NONE").equals("ALL_OLD");
+        return new DynamoDbException("ConditionalCheckFailedException", "The conditional request failed", 400,
+                withItem ? current : Optional.empty());
+    }
+
+    ObjectNode put(JsonNode request) {
+        Requests.refuseLegacy(request);
+        Table table = table(request);
+        Map<String, Value> item = Requests.item(request.path("Item"));
+        Requests.checkItem(table, item);
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        checkUsed(placeholders);
+        String returnValues = request.path("ReturnValues").asText("NONE");
+        if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
+            throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
+        Map<String, Value> key = table.key().keyOf(item).orElseThrow();
+        Table.Written written = table.write(key, current -> {
+            if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
+                throw conditionFailed(request, current);
+            }
+            return Optional.of(item);
+        });
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        if (returnValues.equals("ALL_OLD")) {
+            written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
+        }
+        capacity(request, answer, table, writeUnits(written), written);
+        return answer;
+    }
+
+    ObjectNode get(JsonNode request) {
+        Requests.refuseLegacy(request);
+        Table table = table(request);
+        Map<String, Value> key = Requests.key(table, request.path("Key"));
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<List<Path>> projection = projection(request, placeholders);
+        checkUsed(placeholders);
+        Optional<Map<String, Value>> item = table.get(key);
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        item.ifPresent(found -> answer.set("Item", AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
+        boolean consistent = request.path("ConsistentRead").asBoolean(false);
+        double units = readUnits(item.map(ItemSizes::of).orElse(0L), consistent);
+        readCapacity(request, answer, table, units, Optional.empty());
+        return answer;
+    }
+
+    ObjectNode delete(JsonNode request) {
+        Requests.refuseLegacy(request);
+        Table table = table(request);
+        Map<String, Value> key = Requests.key(table, request.path("Key"));
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        checkUsed(placeholders);
+        Table.Written written = table.write(key, current -> {
+            if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
+                throw conditionFailed(request, current);
+            }
+            return Optional.empty();
+        });
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        if (request.path("ReturnValues").asText("NONE").equals("ALL_OLD")) {
+            written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
+        }
+        capacity(request, answer, table, writeUnits(written), written);
+        return answer;
+    }
+
+    ObjectNode update(JsonNode request) {
+        Requests.refuseLegacy(request);
+        Table table = table(request);
+        Map<String, Value> key = Requests.key(table, request.path("Key"));
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<Update> update;
+        try {
+            update = Requests.optionalString(request, "UpdateExpression").map(text -> Expressions.update(text, placeholders));
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        checkUsed(placeholders);
+        update.ifPresent(actions -> actions.actions().forEach(action -> {
+            if (table.key().isKeyAttribute(action.path().attribute())) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Cannot update attribute "
+                        + action.path().attribute() + ". This attribute is part of the key");
+            }
+        }));
+        Table.Written written = table.write(key, current -> {
+            if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
+                throw conditionFailed(request, current);
+            }
+            Map<String, Value> base = current.orElseGet(() -> new LinkedHashMap<>(key));
+            Map<String, Value> after;
+            try {
+                after = update.map(actions -> Evaluator.apply(actions, base)).orElse(base);
+            } catch (ExpressionException e) {
+                throw Requests.invalid(e);
+            }
+            Requests.checkItem(table, after);
+            return Optional.of(after);
+        });
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        returnValues(request.path("ReturnValues").asText("NONE"), written, update, answer);
+        capacity(request, answer, table, writeUnits(written), written);
+        return answer;
+    }
+
+    private static void returnValues(String returnValues, Table.Written written, Optional<Update> update, ObjectNode answer) {
+        Map<String, Value> before = written.before().orElse(Map.of());
+        Map<String, Value> after = written.after().orElse(Map.of());
+        Map<String, Value> shown = switch (returnValues) {
+            case "NONE" -> Map.of();
+            case "ALL_OLD" -> before;
+            case "ALL_NEW" -> after;
+            case "UPDATED_OLD", "UPDATED_NEW" -> {
+                Map<String, Value> source = returnValues.equals("UPDATED_OLD") ? before : after;
+                Map<String, Value> updated = new LinkedHashMap<>();
+                update.ifPresent(actions -> actions.actions().forEach(action ->
+                        Documents.get(source, action.path()).ifPresent(value -> updated.putAll(Documents.project(source, List.of(action.path()))))));
+                yield updated;
+            }
+            default -> throw DynamoDbException.validation("1 validation error detected: Value '" + returnValues
+                    + "' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
+        };
+        if (!shown.isEmpty()) {
+            answer.set("Attributes", AttributeValues.write(shown));
+        }
+    }
+
+    ObjectNode query(JsonNode request) {
+        Requests.refuseLegacy(request);
+        Table table = table(request);
+        Optional<Index> index = indexOf(table, request);
+        KeySchema key = index.map(Index::key).orElse(table.key());
+        Placeholders placeholders = Requests.placeholders(request);
+        Condition keyCondition = condition(request, "KeyConditionExpression", placeholders)
+                .orElseThrow(() -> DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."));
+        Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
+        Optional<List<Path>> projection = projection(request, placeholders);
+        checkUsed(placeholders);
+        KeyRange range = KeyRange.of(keyCondition, key);
+        NavigableMap<dev.usersapi.engine.table.StorageKey, Map<String, Value>> partition =
+                index.map(i -> (NavigableMap<dev.usersapi.engine.table.StorageKey, Map<String, Value>>) indexPartition(i, range.hash()))
+                        .orElseGet(() -> table.partition(range.hash()));
+        if (!request.path("ScanIndexForward").asBoolean(true)) {
+            partition = partition.descendingMap();
+        }
+        return page(request, table, index, partition.values(), item -> range.matches(item), filter, projection,
+                Optional.of(request.path("ExclusiveStartKey")).filter(JsonNode::isObject));
+    }
+
+    private static java.util.concurrent.ConcurrentNavigableMap<dev.usersapi.engine.table.StorageKey, Map<String, Value>> indexPartition(Index index, Value hash) {
+        return index.partition(hash);
+    }
+
+    ObjectNode scan(JsonNode request) {
+        Requests.refuseLegacy(request);
+        Table table = table(request);
+        Optional<Index> index = indexOf(table, request);
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
+        Optional<List<Path>> projection = projection(request, placeholders);
+        checkUsed(placeholders);
+        Iterable<Map<String, Value>> items = index.map(i -> (Iterable<Map<String, Value>>) i.all()).orElseGet(() -> table.scan(Optional.empty()).values());
+        int segments = request.path("TotalSegments").asInt(1);
+        int segment = request.path("Segment").asInt(0);
+        if (segments > 1) {
+            List<Map<String, Value>> mine = new ArrayList<>();
+            KeySchema key = table.key();
+            for (Map<String, Value> item : items) {
+                if (Math.floorMod(item.get(key.hashName()).hashCode(), segments) == segment) {
+                    mine.add(item);
+                }
+            }
+            items = mine;
+        }
+        return page(request, table, index, items, item -> true, filter, projection,
+                Optional.of(request.path("ExclusiveStartKey")).filter(JsonNode::isObject));
+    }
+
+    private static Optional<Index> indexOf(Table table, JsonNode request) {
+        Optional<String> name = Requests.optionalString(request, "IndexName");
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Index index = table.index(name.get()).orElseThrow(() -> DynamoDbException.validation(
+                "The table does not have the specified index: " + name.get()));
+        if (index.kind() == Index.Kind.GLOBAL && request.path("ConsistentRead").asBoolean(false)) {
+            throw DynamoDbException.validation("Consistent reads are not supported on global secondary indexes");
+        }
+        return Optional.of(index);
+    }
+
+    /**
+     * One page of a query or scan: items read in order from just after the start key, until the
+     * Limit or 1 MB read; the filter applies to what was read, and capacity counts all of it.
+     */
+    private ObjectNode page(JsonNode request, Table table, Optional<Index> index, Iterable<Map<String, Value>> items,
+                            java.util.function.Predicate<Map<String, Value>> inRange, Optional<Condition> filter,
+                            Optional<List<Path>> projection, Optional<JsonNode> exclusiveStart) {
+        int limit = request.path("Limit").asInt(Integer.MAX_VALUE);
+        if (request.has("Limit") && limit < 1) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + limit
+                    + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        }
+        String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
+        KeySchema tableKey = table.key();
+        KeySchema ordering = index.map(Index::key).orElse(tableKey);
+        Optional<Map<String, Value>> start = exclusiveStart.map(Requests::item);
+        boolean started = start.isEmpty();
+        ArrayNode found = DynamoDbEngine.JSON.createArrayNode();
+        int count = 0;
+        int scanned = 0;
+        long bytesRead = 0;
+        Optional<Map<String, Value>> last = Optional.empty();
+        boolean more = false;
+        for (Map<String, Value> item : items) {
+            if (!started) {
+                started = sameKey(item, start.get(), tableKey, ordering);
+                continue;
+            }
+            if (!inRange.test(item)) {
+                continue;
+            }
+            if (scanned == limit || bytesRead >= PAGE_BYTES) {
+                more = true;
+                break;
+            }
+            scanned++;
+            bytesRead += ItemSizes.of(item);
+            last = Optional.of(item);
+            if (holds(filter, item, "FilterExpression")) {
+                count++;
+                if (!select.equals("COUNT")) {
+                    found.add(AttributeValues.write(projection.map(paths -> Documents.project(item, paths)).orElse(item)));
+                }
+            }
+        }
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        if (!select.equals("COUNT")) {
+            answer.set("Items", found);
+        }
+        answer.put("Count", count).put("ScannedCount", scanned);
+        if (more && last.isPresent()) {
+            Map<String, Value> lastKey = new LinkedHashMap<>();
+            Map<String, Value> lastItem = last.get();
+            for (KeySchema schema : List.of(tableKey, ordering)) {
+                schema.keyOf(lastItem).ifPresent(lastKey::putAll);
+            }
+            answer.set("LastEvaluatedKey", AttributeValues.write(lastKey));
+        }
+        boolean consistent = request.path("ConsistentRead").asBoolean(false);
+        readCapacity(request, answer, table, readUnits(bytesRead, consistent), index);
+        return answer;
+    }
+
+    private static boolean sameKey(Map<String, Value> item, Map<String, Value> start, KeySchema tableKey, KeySchema ordering) {
+        for (KeySchema schema : List.of(tableKey, ordering)) {
+            Optional<Map<String, Value>> key = schema.keyOf(item);
+            if (key.isEmpty()) {
+                return false;
+            }
+            for (var attribute : key.get().entrySet()) {
+                if (!attribute.getValue().equals(start.get(attribute.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    ObjectNode batchGet(JsonNode request) {
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode responses = answer.putObject("Responses");
+        int keys = 0;
+        for (var entry : iterable(request.path("RequestItems").fields())) {
+            keys += entry.getValue().path("Keys").size();
+        }
+        if (keys > 100) {
+            throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
+        }
+        ArrayNode consumed = DynamoDbEngine.JSON.createArrayNode();
+        for (var entry : iterable(request.path("RequestItems").fields())) {
+            Table table = catalog.get(entry.getKey());
+            if (table == null) {
+                throw DynamoDbException.notFound("Requested resource not found");
+            }
+            JsonNode tableRequest = entry.getValue();
+            Placeholders placeholders = Requests.placeholders(tableRequest);
+            Optional<List<Path>> projection = projection(tableRequest, placeholders);
+            checkUsed(placeholders);
+            ArrayNode items = responses.putArray(entry.getKey());
+            double units = 0;
+            boolean consistent = tableRequest.path("ConsistentRead").asBoolean(false);
+            for (JsonNode keyJson : tableRequest.path("Keys")) {
+                Map<String, Value> key = Requests.key(table, keyJson);
+                Optional<Map<String, Value>> item = table.get(key);
+                item.ifPresent(found -> items.add(AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
+                units += readUnits(item.map(ItemSizes::of).orElse(0L), consistent);
+            }
+            consumed.addObject().put("TableName", table.name()).put("CapacityUnits", units);
+        }
+        answer.putObject("UnprocessedKeys");
+        if (!request.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")) {
+            answer.set("ConsumedCapacity", consumed);
+        }
+        return answer;
+    }
+
+    ObjectNode batchWrite(JsonNode request) {
+        int requests = 0;
+        for (var entry : iterable(request.path("RequestItems").fields())) {
+            requests += entry.getValue().size();
+        }
+        if (requests > 25) {
+            throw DynamoDbException.validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+        }
+        record Pending(Table table, Map<String, Value> key, Optional<Map<String, Value>> item) {}
+        List<Pending> pending = new ArrayList<>();
+        for (var entry : iterable(request.path("RequestItems").fields())) {
+            Table table = catalog.get(entry.getKey());
+            if (table == null) {
+                throw DynamoDbException.notFound("Requested resource not found");
+            }
+            List<Map<String, Value>> seen = new ArrayList<>();
+            for (JsonNode write : entry.getValue()) {
+                Pending next;
+                if (write.has("PutRequest")) {
+                    Map<String, Value> item = Requests.item(write.path("PutRequest").path("Item"));
+                    Requests.checkItem(table, item);
+                    next = new Pending(table, table.key().keyOf(item).orElseThrow(), Optional.of(item));
+                } else {
+                    next = new Pending(table, Requests.key(table, write.path("DeleteRequest").path("Key")), Optional.empty());
+                }
+                if (seen.contains(next.key())) {
+                    throw DynamoDbException.validation("Provided list of item keys contains duplicates");
+                }
+                seen.add(next.key());
+                pending.add(next);
+            }
+        }
+        for (Pending write : pending) {
+            write.table().write(write.key(), current -> write.item());
+        }
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        answer.putObject("UnprocessedItems");
+        return answer;
+    }
+
+    private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
+        return () -> iterator;
+    }
+
+    /** Reads cost one unit per 4 KB read (at least one), half that when eventually consistent. */
+    static double readUnits(long bytes, boolean consistent) {
+        double units = Math.max(1, Math.ceil(bytes / 4096.0));
+        return consistent ? units : units / 2;
+    }
+
+    /** Writes cost one unit per 1 KB of the larger of the item before and after, at least one. */
+    static double writeUnits(Table.Written written) {
+        long bytes = Math.max(written.before().map(ItemSizes::of).orElse(0L), written.after().map(ItemSizes::of).orElse(0L));
+        return Math.max(1, Math.ceil(bytes / 1024.0));
+    }
+
+    private static void capacity(JsonNode request, ObjectNode answer, Table table, double units, Table.Written written) {
+        String mode = request.path("ReturnConsumedCapacity").asText("NONE");
+        if (mode.equals("NONE")) {
+            return;
+        }
+        double total = units;
+        ObjectNode global = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode local = DynamoDbEngine.JSON.createObjectNode();
+        for (Index index : table.indexes()) {
+            double indexUnits = indexWriteUnits(index, table.key(), written);
+            if (indexUnits > 0) {
+                total += indexUnits;
+                (index.kind() == Index.Kind.GLOBAL ? global : local).putObject(index.name()).put("CapacityUnits", indexUnits);
+            }
+        }
+        ObjectNode consumed = answer.putObject("ConsumedCapacity").put("TableName", table.name()).put("CapacityUnits", total);
+        if (mode.equals("INDEXES")) {
+            consumed.putObject("Table").put("CapacityUnits", units);
+            if (!global.isEmpty()) {
+                consumed.set("GlobalSecondaryIndexes", global);
+            }
+            if (!local.isEmpty()) {
+                consumed.set("LocalSecondaryIndexes", local);
+            }
+        }
+    }
+
+    /**
+     * An index write costs one unit per 1 KB of its projected item for each entry added or
+     * removed; an entry rewritten in place (same index key) costs once.
+     */
+    private static double indexWriteUnits(Index index, KeySchema tableKey, Table.Written written) {
+        Optional<Map<String, Value>> before = written.before().filter(item -> index.key().keyOf(item).isPresent());
+        Optional<Map<String, Value>> after = written.after().filter(item -> index.key().keyOf(item).isPresent());
+        double units = 0;
+        if (before.isPresent() && after.isPresent() && index.key().keyOf(before.get()).equals(index.key().keyOf(after.get()))) {
+            return Math.max(1, Math.ceil(Math.max(ItemSizes.of(index.projectionOf(before.get(), tableKey)),
+                    ItemSizes.of(index.projectionOf(after.get(), tableKey))) / 1024.0));
+        }
+        if (before.isPresent()) {
+            units += Math.max(1, Math.ceil(ItemSizes.of(index.projectionOf(before.get(), tableKey)) / 1024.0));
+        }
+        if (after.isPresent()) {
+            units += Math.max(1, Math.ceil(ItemSizes.of(index.projectionOf(after.get(), tableKey)) / 1024.0));
+        }
+        return units;
+    }
+
+    private static void readCapacity(JsonNode request, ObjectNode answer, Table table, double units, Optional<Index> index) {
+        String mode = request.path("ReturnConsumedCapacity").asText("NONE");
+        if (mode.equals("NONE")) {
+            return;
+        }
+        ObjectNode consumed = answer.putObject("ConsumedCapacity").put("TableName", table.name()).put("CapacityUnits", units);
+        if (mode.equals("INDEXES")) {
+            if (index.isPresent()) {
+                consumed.putObject("Table").put("CapacityUnits", 0.0);
+                consumed.putObject(index.get().kind() == Index.Kind.GLOBAL ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes")
+                        .putObject(index.get().name()).put("CapacityUnits", units);
+            } else {
+                consumed.putObject("Table").put("CapacityUnits", units);
+            }
+        }
+    }
+
+    /** A key condition: the partition key's equality, and at most one condition on the sort key. */
+    private record KeyRange(Value hash, Optional<Condition> sort) {
+        static KeyRange of(Condition condition, KeySchema key) {
+            List<Condition> parts = new ArrayList<>();
+            flatten(condition, parts);
+            Optional<Value> hash = Optional.empty();
+            Optional<Condition> sort = Optional.empty();
+            for (Condition part : parts) {
+                Optional<String> attribute = subject(part);
+                if (attribute.isEmpty()) {
+                    throw DynamoDbException.validation("Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: " + operator(part));
+                }
+                if (attribute.get().equals(key.hashName())) {
+                    if (!(part instanceof Condition.Compare compare) || compare.comparator() != Condition.Comparator.EQ
+                            || !(compare.right() instanceof Operand.Literal literal)) {
+                        throw DynamoDbException.validation("Query key condition not supported");
+                    }
+                    if (hash.isPresent()) {
+                        throw DynamoDbException.validation("KeyConditionExpressions must only contain one condition per key");
+                    }
+                    hash = Optional.of(literal.value());
+                } else if (key.rangeName().filter(attribute.get()::equals).isPresent()) {
+                    if (sort.isPresent()) {
+                        throw DynamoDbException.validation("KeyConditionExpressions must only contain one condition per key");
+                    }
+                    sort = Optional.of(part);
+                } else {
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + key.hashName());
+                }
+            }
+            Value partition = hash.orElseThrow(() -> DynamoDbException.validation("Query condition missed key schema element: " + key.hashName()));
+            if (!partition.type().equals(key.hashType())) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+            }
+            return new KeyRange(partition, sort);
+        }
+
+        private static void flatten(Condition condition, List<Condition> parts) {
+            if (condition instanceof Condition.And and) {
+                flatten(and.left(), parts);
+                flatten(and.right(), parts);
+            } else if (condition instanceof Condition.Or || condition instanceof Condition.Not || condition instanceof Condition.In) {
+                throw DynamoDbException.validation("Invalid operator used in KeyConditionExpression: " + operator(condition));
+            } else {
+                parts.add(condition);
+            }
+        }
+
+        private static String operator(Condition condition) {
+            if (condition instanceof Condition.Or) {
+                return "OR";
+            }
+            if (condition instanceof Condition.Not) {
+                return "NOT";
+            }
+            if (condition instanceof Condition.In) {
+                return "IN";
+            }
+            if (condition instanceof Condition.Function function) {
+                return function.name();
+            }
+            return condition instanceof Condition.Compare compare ? compare.comparator().name() : "BETWEEN";
+        }
+
+        private static Optional<String> subject(Condition condition) {
+            Operand subject;
+            if (condition instanceof Condition.Compare compare) {
+                if (compare.comparator() == Condition.Comparator.NE) {
+                    return Optional.empty();
+                }
+                subject = compare.left();
+            } else if (condition instanceof Condition.Between between) {
+                subject = between.subject();
+            } else if (condition instanceof Condition.Function function && function.name().equals("begins_with")) {
+                subject = function.arguments().get(0);
+            } else {
+                return Optional.empty();
+            }
+            return subject instanceof Operand.Attribute attribute && attribute.path().isTopLevel()
+                    ? Optional.of(attribute.path().attribute()) : Optional.empty();
+        }
+
+        boolean matches(Map<String, Value> item) {
+            return sort.map(condition -> Evaluator.test(condition, item, "KeyConditionExpression")).orElse(true);
+        }
+    }
+}

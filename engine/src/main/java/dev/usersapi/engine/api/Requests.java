@@ -1,0 +1,154 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.usersapi.engine.expression.ExpressionException;
+import dev.usersapi.engine.expression.Placeholders;
+import dev.usersapi.engine.table.DynamoDbException;
+import dev.usersapi.engine.table.KeySchema;
+import dev.usersapi.engine.table.Table;
+import dev.usersapi.engine.value.AttributeValues;
+import dev.usersapi.engine.value.InvalidValueException;
+import dev.usersapi.engine.value.ItemSizes;
+import dev.usersapi.engine.value.Value;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reading the parts of a request that many operations share, with DynamoDB's checks and messages. */
+final class Requests {
+    static final long MAX_ITEM_BYTES = 400 * 1024;
+    private static final List<String> LEGACY = List.of("Expected", "AttributesToGet", "KeyConditions", "QueryFilter",
+            "ScanFilter", "AttributeUpdates", "ConditionalOperator");
+
+    private Requests() {}
+
+    static String string(JsonNode request, String member) {
+        JsonNode value = request.get(member);
+        if (value == null || value.isNull()) {
+            throw DynamoDbException.validation("1 validation error detected: Value null at '" + lowerFirst(member)
+                    + "' failed to satisfy constraint: Member must not be null");
+        }
+        return value.asText();
+    }
+
+    static Optional<String> optionalString(JsonNode request, String member) {
+        JsonNode value = request.get(member);
+        return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    static String lowerFirst(String member) {
+        return Character.toLowerCase(member.charAt(0)) + member.substring(1);
+    }
+
+    /** The older parameters have expression equivalents; the engine speaks only the expressions. */
+    static void refuseLegacy(JsonNode request) {
+        for (String member : LEGACY) {
+            if (request.has(member)) {
+                throw DynamoDbException.validation("The legacy parameter " + member
+                        + " is not supported by this engine; use the expression parameters (ConditionExpression, "
+                        + "ProjectionExpression, KeyConditionExpression, FilterExpression, UpdateExpression) instead");
+            }
+        }
+    }
+
+    static Placeholders placeholders(JsonNode request) {
+        Map<String, String> names = new LinkedHashMap<>();
+        request.path("ExpressionAttributeNames").fields().forEachRemaining(field -> names.put(field.getKey(), field.getValue().asText()));
+        Map<String, Value> values = new LinkedHashMap<>();
+        JsonNode given = request.path("ExpressionAttributeValues");
+        given.fields().forEachRemaining(field -> {
+            try {
+                values.put(field.getKey(), AttributeValues.read(field.getValue()));
+            } catch (InvalidValueException e) {
+                throw DynamoDbException.validation("ExpressionAttributeValues contains invalid value: " + e.getMessage()
+                        + " for key " + field.getKey());
+            }
+        });
+        if (request.has("ExpressionAttributeValues") && values.isEmpty()) {
+            throw DynamoDbException.validation("ExpressionAttributeValues must not be empty");
+        }
+        if (request.has("ExpressionAttributeNames") && names.isEmpty()) {
+            throw DynamoDbException.validation("ExpressionAttributeNames must not be empty");
+        }
+        return new Placeholders(names, values);
+    }
+
+    static Map<String, Value> item(JsonNode json) {
+        try {
+            return AttributeValues.item(json);
+        } catch (InvalidValueException e) {
+            throw DynamoDbException.validation(e.getMessage());
+        }
+    }
+
+    /** A key: exactly the table's key attributes, of their declared types, non-empty. */
+    static Map<String, Value> key(Table table, JsonNode json) {
+        Map<String, Value> key = item(json);
+        KeySchema schema = table.key();
+        int expected = schema.rangeName().isPresent() ? 2 : 1;
+        if (key.size() != expected || !key.containsKey(schema.hashName())
+                || schema.rangeName().filter(range -> !key.containsKey(range)).isPresent()) {
+            throw DynamoDbException.validation("The provided key element does not match the schema");
+        }
+        checkKeyAttribute(schema.hashName(), schema.hashType(), key.get(schema.hashName()), true);
+        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), key.get(range), true));
+        return key;
+    }
+
+    /** A whole item for PutItem: the key attributes present and valid, index keys of their types, within 400 KB. */
+    static void checkItem(Table table, Map<String, Value> item) {
+        KeySchema schema = table.key();
+        for (Optional<String> name : List.of(Optional.of(schema.hashName()), schema.rangeName())) {
+            if (name.isPresent() && !item.containsKey(name.get())) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Missing the key " + name.get() + " in the item");
+            }
+        }
+        checkKeyAttribute(schema.hashName(), schema.hashType(), item.get(schema.hashName()), false);
+        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), item.get(range), false));
+        for (var index : table.indexes()) {
+            KeySchema indexKey = index.key();
+            checkIndexAttribute(index.name(), indexKey.hashName(), indexKey.hashType(), item.get(indexKey.hashName()));
+            indexKey.rangeName().ifPresent(range -> checkIndexAttribute(index.name(), range, indexKey.rangeType().orElseThrow(), item.get(range)));
+        }
+        if (ItemSizes.of(item) > MAX_ITEM_BYTES) {
+            throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
+        }
+    }
+
+    private static void checkKeyAttribute(String name, String type, Value value, boolean inKey) {
+        if (!value.type().equals(type)) {
+            throw DynamoDbException.validation(inKey ? "The provided key element does not match the schema"
+                    : "One or more parameter values were invalid: Type mismatch for key " + name + " expected: " + type + " actual: " + value.type());
+        }
+        boolean empty = value instanceof Value.S s && s.value().isEmpty() || value instanceof Value.B b && b.value().length() == 0;
+        if (empty) {
+            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
+                    + (value instanceof Value.S ? "string" : "binary") + " value. Key: " + name);
+        }
+        long size = ItemSizes.of(value);
+        if (size > 2048) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+        }
+    }
+
+    private static void checkIndexAttribute(String index, String name, String type, Value value) {
+        if (value == null) {
+            return;
+        }
+        if (!value.type().equals(type)) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Type mismatch for Index Key " + name
+                    + " Expected: " + type + " Actual: " + value.type() + " IndexName: " + index);
+        }
+        boolean empty = value instanceof Value.S s && s.value().isEmpty() || value instanceof Value.B b && b.value().length() == 0;
+        if (empty) {
+            throw DynamoDbException.validation("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty "
+                    + (value instanceof Value.S ? "string" : "binary") + " value. IndexName: " + index + ", IndexKey: " + name);
+        }
+    }
+
+    /** An expression error, as DynamoDB answers it. */
+    static DynamoDbException invalid(ExpressionException e) {
+        return DynamoDbException.validation(e.getMessage());
+    }
+}

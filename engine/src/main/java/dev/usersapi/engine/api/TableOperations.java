@@ -1,0 +1,333 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.table.DynamoDbException;
+import dev.usersapi.engine.table.Index;
+import dev.usersapi.engine.table.KeySchema;
+import dev.usersapi.engine.table.Table;
+import dev.usersapi.engine.table.TableSettings;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/** The control plane: tables, their indexes and settings, as CreateTable and DescribeTable define them. */
+final class TableOperations {
+    private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
+    private static final String ACCOUNT = "000000000000";
+    private static final String REGION = "us-east-1";
+
+    private final Map<String, Table> catalog;
+    private final Map<String, Map<String, String>> timeToLive = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Clock clock;
+
+    TableOperations(Map<String, Table> catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    static String arn(String table) {
+        return "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + table;
+    }
+
+    private static String tableName(JsonNode request) {
+        String name = Requests.string(request, "TableName");
+        if (!TABLE_NAME.matcher(name).matches()) {
+            throw DynamoDbException.validation(name.length() < 3 || name.length() > 255
+                    ? "1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
+                    : "1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        }
+        return name;
+    }
+
+    Table table(JsonNode request) {
+        String name = tableName(request);
+        Table table = catalog.get(name);
+        if (table == null) {
+            throw DynamoDbException.notFound("Requested resource not found");
+        }
+        return table;
+    }
+
+    ObjectNode create(JsonNode request) {
+        String name = tableName(request);
+        Map<String, String> types = new LinkedHashMap<>();
+        for (JsonNode definition : request.path("AttributeDefinitions")) {
+            String type = definition.path("AttributeType").asText();
+            if (!List.of("S", "N", "B").contains(type)) {
+                throw DynamoDbException.validation("1 validation error detected: Value '" + type
+                        + "' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]");
+            }
+            types.put(definition.path("AttributeName").asText(), type);
+        }
+        KeySchema key = keySchema(request.path("KeySchema"), types);
+        List<Index> indexes = new ArrayList<>();
+        for (JsonNode index : request.path("LocalSecondaryIndexes")) {
+            KeySchema indexKey = keySchema(index.path("KeySchema"), types);
+            if (!indexKey.hashName().equals(key.hashName())) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: "
+                        + index.path("IndexName").asText() + ". index hash key: " + indexKey.hashName() + ", table hash key: " + key.hashName());
+            }
+            indexes.add(index(index, Index.Kind.LOCAL, indexKey));
+        }
+        for (JsonNode index : request.path("GlobalSecondaryIndexes")) {
+            indexes.add(index(index, Index.Kind.GLOBAL, keySchema(index.path("KeySchema"), types)));
+        }
+        TreeSet<String> used = new TreeSet<>();
+        used.add(key.hashName());
+        key.rangeName().ifPresent(used::add);
+        indexes.forEach(index -> {
+            used.add(index.key().hashName());
+            index.key().rangeName().ifPresent(used::add);
+        });
+        if (!used.equals(new TreeSet<>(types.keySet()))) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+        }
+        String billing = Requests.optionalString(request, "BillingMode").orElse("PROVISIONED");
+        JsonNode throughput = request.path("ProvisionedThroughput");
+        if (billing.equals("PROVISIONED") && throughput.isMissingNode()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+        }
+        if (billing.equals("PAY_PER_REQUEST") && !throughput.isMissingNode()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+        }
+        Optional<String> stream = request.path("StreamSpecification").path("StreamEnabled").asBoolean(false)
+                ? Optional.of(request.path("StreamSpecification").path("StreamViewType").asText()) : Optional.empty();
+        Map<String, String> tags = new LinkedHashMap<>();
+        request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+        Table table = new Table(name, key, types, indexes, clock.instant(), new TableSettings(billing,
+                throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags));
+        if (catalog.putIfAbsent(name, table) != null) {
+            throw new DynamoDbException("ResourceInUseException", "Table already exists: " + name, 400);
+        }
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        answer.set("TableDescription", description(table));
+        return answer;
+    }
+
+    private static Index index(JsonNode index, Index.Kind kind, KeySchema key) {
+        JsonNode projection = index.path("Projection");
+        List<String> nonKey = new ArrayList<>();
+        projection.path("NonKeyAttributes").forEach(attribute -> nonKey.add(attribute.asText()));
+        return new Index(index.path("IndexName").asText(), kind, key, projection.path("ProjectionType").asText("ALL"), nonKey);
+    }
+
+    private static KeySchema keySchema(JsonNode elements, Map<String, String> types) {
+        Optional<String> hash = Optional.empty();
+        Optional<String> range = Optional.empty();
+        for (JsonNode element : elements) {
+            String name = element.path("AttributeName").asText();
+            if (!types.containsKey(name)) {
+                throw DynamoDbException.validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: ["
+                        + name + "], AttributeDefinitions: " + types.keySet());
+            }
+            if (element.path("KeyType").asText().equals("HASH")) {
+                hash = Optional.of(name);
+            } else {
+                range = Optional.of(name);
+            }
+        }
+        String hashName = hash.orElseThrow(() -> DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
+        return new KeySchema(hashName, types.get(hashName), range, range.map(types::get));
+    }
+
+    ObjectNode describe(JsonNode request) {
+        String name = tableName(request);
+        Table table = catalog.get(name);
+        if (table == null) {
+            throw DynamoDbException.notFound("Requested resource not found: Table: " + name + " not found");
+        }
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        answer.set("Table", description(table));
+        return answer;
+    }
+
+    private ObjectNode description(Table table) {
+        ObjectNode json = DynamoDbEngine.JSON.createObjectNode();
+        ArrayNode definitions = json.putArray("AttributeDefinitions");
+        table.attributeTypes().forEach((name, type) -> definitions.addObject().put("AttributeName", name).put("AttributeType", type));
+        json.put("TableName", table.name());
+        json.set("KeySchema", keySchemaJson(table.key()));
+        json.put("TableStatus", "ACTIVE");
+        json.put("CreationDateTime", table.created().toEpochMilli() / 1000.0);
+        TableSettings settings = table.settings();
+        ObjectNode throughput = json.putObject("ProvisionedThroughput");
+        throughput.put("NumberOfDecreasesToday", 0).put("ReadCapacityUnits", settings.readCapacity()).put("WriteCapacityUnits", settings.writeCapacity());
+        json.put("TableSizeBytes", 0);
+        json.put("ItemCount", table.itemCount());
+        json.put("TableArn", arn(table.name()));
+        if (settings.billingMode().equals("PAY_PER_REQUEST")) {
+            json.putObject("BillingModeSummary").put("BillingMode", "PAY_PER_REQUEST");
+        }
+        for (Index.Kind kind : Index.Kind.values()) {
+            ArrayNode indexes = DynamoDbEngine.JSON.createArrayNode();
+            table.indexes().stream().filter(index -> index.kind() == kind).forEach(index -> {
+                ObjectNode description = indexes.addObject();
+                description.put("IndexName", index.name());
+                description.set("KeySchema", keySchemaJson(index.key()));
+                ObjectNode projection = description.putObject("Projection").put("ProjectionType", index.projectionType());
+                if (!index.nonKeyAttributes().isEmpty()) {
+                    ArrayNode nonKey = projection.putArray("NonKeyAttributes");
+                    index.nonKeyAttributes().forEach(nonKey::add);
+                }
+                if (kind == Index.Kind.GLOBAL) {
+                    description.put("IndexStatus", "ACTIVE");
+                    description.putObject("ProvisionedThroughput").put("ReadCapacityUnits", 0).put("WriteCapacityUnits", 0);
+                }
+                description.put("IndexSizeBytes", 0).put("ItemCount", 0);
+                description.put("IndexArn", arn(table.name()) + "/index/" + index.name());
+            });
+            if (!indexes.isEmpty()) {
+                json.set(kind == Index.Kind.GLOBAL ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes", indexes);
+            }
+        }
+        settings.streamViewType().ifPresent(view -> {
+            json.putObject("StreamSpecification").put("StreamEnabled", true).put("StreamViewType", view);
+            String label = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                    java.time.LocalDateTime.ofInstant(table.created(), java.time.ZoneOffset.UTC)).substring(0, 23);
+            json.put("LatestStreamLabel", label);
+            json.put("LatestStreamArn", arn(table.name()) + "/stream/" + label);
+        });
+        return json;
+    }
+
+    private static ArrayNode keySchemaJson(KeySchema key) {
+        ArrayNode schema = DynamoDbEngine.JSON.createArrayNode();
+        schema.addObject().put("AttributeName", key.hashName()).put("KeyType", "HASH");
+        key.rangeName().ifPresent(range -> schema.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
+        return schema;
+    }
+
+    ObjectNode list(JsonNode request) {
+        TreeSet<String> names = new TreeSet<>(catalog.keySet());
+        Optional<String> start = Requests.optionalString(request, "ExclusiveStartTableName");
+        int limit = request.path("Limit").asInt(100);
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ArrayNode listed = answer.putArray("TableNames");
+        for (String name : start.map(s -> names.tailSet(s, false)).orElse(names)) {
+            if (listed.size() == limit) {
+                answer.put("LastEvaluatedTableName", listed.get(listed.size() - 1).asText());
+                break;
+            }
+            listed.add(name);
+        }
+        return answer;
+    }
+
+    ObjectNode delete(JsonNode request) {
+        Table table = table(request);
+        catalog.remove(table.name());
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode description = description(table);
+        description.put("TableStatus", "DELETING");
+        answer.set("TableDescription", description);
+        return answer;
+    }
+
+    ObjectNode update(JsonNode request) {
+        Table table = table(request);
+        TableSettings settings = table.settings();
+        String billing = Requests.optionalString(request, "BillingMode").orElse(settings.billingMode());
+        JsonNode throughput = request.path("ProvisionedThroughput");
+        JsonNode stream = request.path("StreamSpecification");
+        Optional<String> view = stream.isMissingNode() ? settings.streamViewType()
+                : stream.path("StreamEnabled").asBoolean(false) ? Optional.of(stream.path("StreamViewType").asText()) : Optional.empty();
+        table.settings(new TableSettings(billing, throughput.path("ReadCapacityUnits").asLong(settings.readCapacity()),
+                throughput.path("WriteCapacityUnits").asLong(settings.writeCapacity()), view, settings.pointInTimeRecovery(), settings.tags()));
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        answer.set("TableDescription", description(table));
+        return answer;
+    }
+
+    ObjectNode describeTimeToLive(JsonNode request) {
+        Table table = table(request);
+        Map<String, String> ttl = timeToLive.getOrDefault(table.name(), Map.of());
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode description = answer.putObject("TimeToLiveDescription");
+        if (ttl.isEmpty()) {
+            description.put("TimeToLiveStatus", "DISABLED");
+        } else {
+            description.put("TimeToLiveStatus", "ENABLED").put("AttributeName", ttl.get("AttributeName"));
+        }
+        return answer;
+    }
+
+    ObjectNode updateTimeToLive(JsonNode request) {
+        Table table = table(request);
+        JsonNode specification = request.path("TimeToLiveSpecification");
+        if (specification.path("Enabled").asBoolean(false)) {
+            timeToLive.put(table.name(), Map.of("AttributeName", specification.path("AttributeName").asText()));
+        } else {
+            timeToLive.remove(table.name());
+        }
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        answer.set("TimeToLiveSpecification", specification.deepCopy());
+        return answer;
+    }
+
+    ObjectNode describeContinuousBackups(JsonNode request) {
+        return backups(table(request));
+    }
+
+    ObjectNode updateContinuousBackups(JsonNode request) {
+        Table table = table(request);
+        boolean enabled = request.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean(false);
+        TableSettings settings = table.settings();
+        table.settings(new TableSettings(settings.billingMode(), settings.readCapacity(), settings.writeCapacity(), settings.streamViewType(),
+                enabled, settings.tags()));
+        return backups(table);
+    }
+
+    private static ObjectNode backups(Table table) {
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode description = answer.putObject("ContinuousBackupsDescription").put("ContinuousBackupsStatus", "ENABLED");
+        description.putObject("PointInTimeRecoveryDescription")
+                .put("PointInTimeRecoveryStatus", table.settings().pointInTimeRecovery() ? "ENABLED" : "DISABLED");
+        return answer;
+    }
+
+    private Table byArn(JsonNode request) {
+        String arn = Requests.string(request, "ResourceArn");
+        String prefix = arn(""); 
+        if (!arn.startsWith(prefix) || !catalog.containsKey(arn.substring(prefix.length()))) {
+            throw DynamoDbException.notFound("Requested resource not found: ResourceArn: " + arn + " not found");
+        }
+        return catalog.get(arn.substring(prefix.length()));
+    }
+
+    ObjectNode tag(JsonNode request) {
+        Table table = byArn(request);
+        Map<String, String> tags = new LinkedHashMap<>(table.settings().tags());
+        request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+        retag(table, tags);
+        return DynamoDbEngine.JSON.createObjectNode();
+    }
+
+    ObjectNode untag(JsonNode request) {
+        Table table = byArn(request);
+        Map<String, String> tags = new LinkedHashMap<>(table.settings().tags());
+        request.path("TagKeys").forEach(key -> tags.remove(key.asText()));
+        retag(table, tags);
+        return DynamoDbEngine.JSON.createObjectNode();
+    }
+
+    private static void retag(Table table, Map<String, String> tags) {
+        TableSettings settings = table.settings();
+        table.settings(new TableSettings(settings.billingMode(), settings.readCapacity(), settings.writeCapacity(), settings.streamViewType(),
+                settings.pointInTimeRecovery(), tags));
+    }
+
+    ObjectNode listTags(JsonNode request) {
+        Table table = byArn(request);
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ArrayNode tags = answer.putArray("Tags");
+        table.settings().tags().forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
+        return answer;
+    }
+}

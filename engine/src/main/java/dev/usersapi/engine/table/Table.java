@@ -1,0 +1,122 @@
+package dev.usersapi.engine.table;
+
+import dev.usersapi.engine.value.Value;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A table's items and indexes. Reads take no lock: items are immutable and replaced whole. A
+ * write holds the lock of its item's stripe while it reads, checks, replaces and re-indexes, so
+ * single-item writes are atomic and two conditional writes of one item are serialized.
+ */
+public final class Table {
+    private static final int STRIPES = 1024;
+
+    private final String name;
+    private final KeySchema key;
+    private final Map<String, String> attributeTypes;
+    private final List<Index> indexes;
+    private final Instant created;
+    private final ConcurrentSkipListMap<StorageKey, Map<String, Value>> items = new ConcurrentSkipListMap<>();
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private volatile TableSettings settings;
+
+    public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings) {
+        this.name = name;
+        this.key = key;
+        this.attributeTypes = Map.copyOf(attributeTypes);
+        this.indexes = List.copyOf(indexes);
+        this.created = created;
+        this.settings = settings;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public KeySchema key() {
+        return key;
+    }
+
+    public Map<String, String> attributeTypes() {
+        return attributeTypes;
+    }
+
+    public List<Index> indexes() {
+        return indexes;
+    }
+
+    public Optional<Index> index(String indexName) {
+        return indexes.stream().filter(index -> index.name().equals(indexName)).findFirst();
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public TableSettings settings() {
+        return settings;
+    }
+
+    public void settings(TableSettings settings) {
+        this.settings = settings;
+    }
+
+    public long itemCount() {
+        return items.size();
+    }
+
+    StorageKey storageKey(Map<String, Value> keyAttributes) {
+        return StorageKey.of(keyAttributes.get(key.hashName()), key.rangeName().map(keyAttributes::get));
+    }
+
+    public Optional<Map<String, Value>> get(Map<String, Value> keyAttributes) {
+        return Optional.ofNullable(items.get(storageKey(keyAttributes)));
+    }
+
+    /** What a write does to one item, given what is there now: the new item, or empty to delete it. */
+    public interface Change {
+        Optional<Map<String, Value>> apply(Optional<Map<String, Value>> current);
+    }
+
+    /** The item before and after one atomic write. */
+    public record Written(Optional<Map<String, Value>> before, Optional<Map<String, Value>> after) {}
+
+    public Written write(Map<String, Value> keyAttributes, Change change) {
+        StorageKey storage = storageKey(keyAttributes);
+        ReentrantLock lock = stripes[Math.floorMod(storage.hashCode(), STRIPES)];
+        lock.lock();
+        try {
+            Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
+            Optional<Map<String, Value>> after = change.apply(before);
+            before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
+            if (after.isPresent()) {
+                items.put(storage, after.get());
+                indexes.forEach(index -> index.add(after.get(), key));
+            } else {
+                items.remove(storage);
+            }
+            return new Written(before, after);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** All items, partition by partition, from just after {@code start} when given. */
+    public ConcurrentNavigableMap<StorageKey, Map<String, Value>> scan(Optional<Map<String, Value>> exclusiveStart) {
+        return exclusiveStart.map(start -> items.tailMap(storageKey(start), false)).orElse(items);
+    }
+
+    public ConcurrentNavigableMap<StorageKey, Map<String, Value>> partition(Value hash) {
+        return items.subMap(StorageKey.partitionStart(hash), true, StorageKey.partitionEnd(hash), true);
+    }
+
+}
