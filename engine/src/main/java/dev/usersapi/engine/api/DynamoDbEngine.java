@@ -88,9 +88,19 @@ public final class DynamoDbEngine {
         };
     }
 
+    /** The service model that defines each error, as DynamoDB names it in __type. */
+    private static String namespace(String type) {
+        return switch (type) {
+            case "ValidationException" -> "com.amazon.coral.validate";
+            case "UnknownOperationException", "SerializationException", "MissingAuthenticationTokenException",
+                 "IncompleteSignatureException", "InternalFailure" -> "com.amazon.coral.service";
+            default -> "com.amazonaws.dynamodb.v20120810";
+        };
+    }
+
     private static Answer error(String type, String message, int status,
                                 java.util.Optional<Map<String, dev.usersapi.engine.value.Value>> item) {
-        ObjectNode body = JSON.createObjectNode().put("__type", "com.amazonaws.dynamodb.v20120810#" + type);
+        ObjectNode body = JSON.createObjectNode().put("__type", namespace(type) + "#" + type);
         if (message != null) {
             body.put("message", message);
         }

@@ -536,7 +536,7 @@ final class ItemOperations {
                     }
                     sort = Optional.of(part);
                 } else {
-                    throw DynamoDbException.validation("Query condition missed key schema element: " + key.hashName());
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + key.rangeName().orElse(key.hashName()));
                 }
             }
             Value partition = hash.orElseThrow(() -> DynamoDbException.validation("Query condition missed key schema element: " + key.hashName()));

@@ -104,10 +104,14 @@ final class TableOperations {
         Table table = new Table(name, key, types, indexes, clock.instant(), new TableSettings(billing,
                 throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags));
         if (catalog.putIfAbsent(name, table) != null) {
-            throw new DynamoDbException("ResourceInUseException", "Table already exists: " + name, 400);
+            throw new DynamoDbException("ResourceInUseException", "", 400);
         }
         ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
-        answer.set("TableDescription", description(table));
+        ObjectNode description = description(table);
+        // DynamoDB answers CreateTable while the table is being created; this engine's tables are usable at once.
+        description.put("TableStatus", "CREATING");
+        description.path("GlobalSecondaryIndexes").forEach(index -> ((ObjectNode) index).put("IndexStatus", "CREATING"));
+        answer.set("TableDescription", description);
         return answer;
     }
 
@@ -163,7 +167,9 @@ final class TableOperations {
         json.put("ItemCount", table.itemCount());
         json.put("TableArn", arn(table.name()));
         if (settings.billingMode().equals("PAY_PER_REQUEST")) {
-            json.putObject("BillingModeSummary").put("BillingMode", "PAY_PER_REQUEST");
+            json.putObject("BillingModeSummary").put("BillingMode", "PAY_PER_REQUEST")
+                    .put("LastUpdateToPayPerRequestDateTime", table.created().toEpochMilli() / 1000.0);
+            json.putObject("TableThroughputModeSummary").put("TableThroughputMode", "PAY_PER_REQUEST");
         }
         for (Index.Kind kind : Index.Kind.values()) {
             ArrayNode indexes = DynamoDbEngine.JSON.createArrayNode();

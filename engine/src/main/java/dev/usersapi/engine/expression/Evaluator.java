@@ -92,7 +92,7 @@ public final class Evaluator {
                 Optional<Value> type = operand(function.arguments().get(1), item);
                 if (type.isEmpty() || !(type.get() instanceof Value.S name) || !TYPE_NAMES.contains(name.value())) {
                     throw new ExpressionException("Invalid " + kind + ": Invalid attribute type name found; type: "
-                            + type.map(Evaluator::describe).orElse("null") + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
+                            + type.map(value -> value instanceof Value.S text ? text.value() : describe(value)).orElse("null") + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
                 }
                 return subject.map(value -> value.type().equals(name.value())).orElse(false);
             }

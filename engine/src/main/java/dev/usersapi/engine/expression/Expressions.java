@@ -80,11 +80,13 @@ public final class Expressions {
                 remove.path().forEach(path -> actions.add(new Update.Remove(builder.path(path))));
             } else if (clause instanceof DynamoDbExpressionParser.AddClauseContext add) {
                 for (int i = 0; i < add.path().size(); i++) {
-                    actions.add(new Update.Add(builder.path(add.path(i)), builder.value(add.VALUE(i))));
+                    Path path = builder.path(add.path(i));
+                    actions.add(new Update.Add(path, operandOf(kind, "ADD", builder.value(add.VALUE(i)), true)));
                 }
             } else if (clause instanceof DynamoDbExpressionParser.DeleteClauseContext delete) {
                 for (int i = 0; i < delete.path().size(); i++) {
-                    actions.add(new Update.Delete(builder.path(delete.path(i)), builder.value(delete.VALUE(i))));
+                    Path path = builder.path(delete.path(i));
+                    actions.add(new Update.Delete(path, operandOf(kind, "DELETE", builder.value(delete.VALUE(i)), false)));
                 }
             }
         }
@@ -102,6 +104,32 @@ public final class Expressions {
             }
         }
         return new Update(actions);
+    }
+
+    /** ADD takes a number or a set, DELETE a set: DynamoDB refuses any other literal before reading the item. */
+    private static Value operandOf(String kind, String operator, Value value, boolean numbersAllowed) {
+        boolean set = value instanceof Value.SS || value instanceof Value.NS || value instanceof Value.BS;
+        if (set || numbersAllowed && value instanceof Value.N) {
+            return value;
+        }
+        throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator: " + operator
+                + ", operand type: " + typeName(value));
+    }
+
+    /** The type names DynamoDB's expression messages use. */
+    static String typeName(Value value) {
+        return switch (value.type()) {
+            case "S" -> "STRING";
+            case "N" -> "NUMBER";
+            case "B" -> "BINARY";
+            case "BOOL" -> "BOOLEAN";
+            case "NULL" -> "NULL";
+            case "L" -> "LIST";
+            case "M" -> "MAP";
+            case "SS" -> "STRING_SET";
+            case "NS" -> "NUMBER_SET";
+            default -> "BINARY_SET";
+        };
     }
 
     private static ExpressionException overlap(String kind, Path first, Path second) {
@@ -243,12 +271,21 @@ public final class Expressions {
 
         Update.SetValue setValue(DynamoDbExpressionParser.SetValueContext context) {
             if (context instanceof DynamoDbExpressionParser.SumContext sum) {
-                return new Update.Plus(setOperand(sum.setOperand(0)), setOperand(sum.setOperand(1)));
+                return new Update.Plus(arithmetic(setOperand(sum.setOperand(0)), "+"), arithmetic(setOperand(sum.setOperand(1)), "+"));
             }
             if (context instanceof DynamoDbExpressionParser.DifferenceContext difference) {
-                return new Update.Minus(setOperand(difference.setOperand(0)), setOperand(difference.setOperand(1)));
+                return new Update.Minus(arithmetic(setOperand(difference.setOperand(0)), "-"), arithmetic(setOperand(difference.setOperand(1)), "-"));
             }
             return new Update.Single(setOperand(((DynamoDbExpressionParser.SingleContext) context).setOperand()));
+        }
+
+        /** A literal in arithmetic must be a number: DynamoDB refuses any other before reading the item. */
+        private Update.SetOperand arithmetic(Update.SetOperand operand, String operator) {
+            if (operand instanceof Update.Literal literal && !(literal.value() instanceof Value.N)) {
+                throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
+                        + operator + ", operand type: " + literal.value().type());
+            }
+            return operand;
         }
 
         private Update.SetOperand setOperand(DynamoDbExpressionParser.SetOperandContext context) {

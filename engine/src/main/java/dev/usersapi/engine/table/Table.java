@@ -29,7 +29,7 @@ public final class Table {
     public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings) {
         this.name = name;
         this.key = key;
-        this.attributeTypes = Map.copyOf(attributeTypes);
+        this.attributeTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributeTypes));
         this.indexes = List.copyOf(indexes);
         this.created = created;
         this.settings = settings;

@@ -89,12 +89,19 @@ public final class AttributeValues {
 
     private static void checkSet(int distinct, int given, String kind, JsonNode content) {
         if (given == 0) {
-            throw new InvalidValueException("One or more parameter values were invalid: An " + kind + " set  may not be empty");
+            throw new InvalidValueException(kind.equals("binary") ? "One or more parameter values were invalid: Binary sets should not be empty"
+                    : "One or more parameter values were invalid: An " + kind + " set  may not be empty");
         }
         if (distinct != given) {
+            // DynamoDB shows the strings and binaries it found twice, but not the numbers.
+            if (kind.equals("number")) {
+                throw new InvalidValueException("Input collection contains duplicates");
+            }
             List<String> shown = new ArrayList<>();
             content.forEach(element -> shown.add(element.asText()));
-            throw new InvalidValueException("One or more parameter values were invalid: Input collection " + shown + " contains duplicates.");
+            // The binary message has no space before "of type": DynamoDB's text, kept as it is.
+            throw new InvalidValueException("One or more parameter values were invalid: Input collection " + shown
+                    + (kind.equals("binary") ? "of type BS" : "") + " contains duplicates.");
         }
     }
 

@@ -25,7 +25,7 @@ public final class Numbers {
         try {
             number = new BigDecimal(text.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidValueException("A value provided cannot be converted into a number");
+            throw new InvalidValueException("The parameter cannot be converted to a numeric value: " + text);
         }
         checkRange(number);
         return canonical(number);
