@@ -37,7 +37,13 @@ public final class Evaluator {
             Optional<Value> left = operand(compare.left(), item);
             Optional<Value> right = operand(compare.right(), item);
             if (left.isEmpty() || right.isEmpty()) {
-                return compare.comparator() == Condition.Comparator.NE && (left.isPresent() || right.isPresent());
+                // Two missing attributes compare as equal (so =, <= and >= hold); one missing is only unequal.
+                boolean bothMissing = left.isEmpty() && right.isEmpty();
+                return switch (compare.comparator()) {
+                    case EQ, LE, GE -> bothMissing;
+                    case NE -> !bothMissing;
+                    default -> false;
+                };
             }
             return switch (compare.comparator()) {
                 case EQ -> left.get().equals(right.get());
@@ -52,13 +58,7 @@ public final class Evaluator {
             Optional<Value> subject = operand(between.subject(), item);
             Optional<Value> lower = operand(between.lower(), item);
             Optional<Value> upper = operand(between.upper(), item);
-            if (lower.isPresent() && upper.isPresent()) {
-                Optional<Integer> bounds = Ordering.compare(lower.get(), upper.get());
-                if (bounds.isPresent() && bounds.get() > 0) {
-                    throw new ExpressionException("Invalid " + kind + ": The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: "
-                            + describe(lower.get()) + ", upper bound operand: AttributeValue: " + describe(upper.get()));
-                }
-            }
+            checkBounds(between, kind, item);
             if (subject.isEmpty() || lower.isEmpty() || upper.isEmpty()) {
                 return false;
             }
@@ -67,7 +67,8 @@ public final class Evaluator {
         }
         if (condition instanceof Condition.In in) {
             Optional<Value> subject = operand(in.subject(), item);
-            if (subject.isEmpty()) {
+            // IN matches scalars (strings, numbers, binaries), as the comparators order them.
+            if (subject.isEmpty() || !(subject.get() instanceof Value.S || subject.get() instanceof Value.N || subject.get() instanceof Value.B)) {
                 return false;
             }
             for (Operand candidate : in.candidates()) {
@@ -78,6 +79,24 @@ public final class Evaluator {
             return false;
         }
         return function((Condition.Function) condition, item, kind);
+    }
+
+    /** DynamoDB's rules on BETWEEN's bounds: of one type, the lower not above the upper. */
+    static void checkBounds(Condition.Between between, String kind, Map<String, Value> item) {
+        Optional<Value> lower = operand(between.lower(), item);
+        Optional<Value> upper = operand(between.upper(), item);
+        if (lower.isEmpty() || upper.isEmpty()) {
+            return;
+        }
+        if (!lower.get().type().equals(upper.get().type())) {
+            throw new ExpressionException("Invalid " + kind + ": The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: "
+                    + describe(lower.get()) + ", upper bound operand: AttributeValue: " + describe(upper.get()));
+        }
+        Optional<Integer> bounds = Ordering.compare(lower.get(), upper.get());
+        if (bounds.isPresent() && bounds.get() > 0) {
+            throw new ExpressionException("Invalid " + kind + ": The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: "
+                    + describe(lower.get()) + ", upper bound operand: AttributeValue: " + describe(upper.get()));
+        }
     }
 
     private static boolean function(Condition.Function function, Map<String, Value> item, String kind) {

@@ -176,13 +176,33 @@ public final class Expressions {
             this.placeholders = placeholders;
         }
 
+        /** DynamoDB refuses an operator whose first operand reappears among the others, as in {@code a = a}. */
+        private void distinct(String operator, OperandContext first, List<OperandContext> others) {
+            if (!(first instanceof DynamoDbExpressionParser.PathOperandContext)) {
+                return;
+            }
+            for (OperandContext other : others) {
+                if (other.getText().equals(first.getText())) {
+                    String shown = first instanceof DynamoDbExpressionParser.PathOperandContext path ? path(path.path()).describe() : first.getText();
+                    throw new ExpressionException("Invalid " + kind + ": The first operand must be distinct from the remaining operands for this operator or function; operator: "
+                            + operator + ", first operand: " + shown);
+                }
+            }
+        }
+
         Condition condition(DynamoDbExpressionParser.ConditionContext context) {
             if (context instanceof ComparisonContext comparison) {
+                distinct(comparison.comparator().getText(), comparison.operand(0), List.of(comparison.operand(1)));
                 return new Condition.Compare(comparator(comparison.comparator().getText()), operand(comparison.operand(0)),
                         operand(comparison.operand(1)));
             }
             if (context instanceof BetweenContext between) {
-                return new Condition.Between(operand(between.operand(0)), operand(between.operand(1)), operand(between.operand(2)));
+                Condition.Between built = new Condition.Between(operand(between.operand(0)), operand(between.operand(1)), operand(between.operand(2)));
+                if (built.lower() instanceof Operand.Literal && built.upper() instanceof Operand.Literal) {
+                    // Literal bounds are checked before any item is read, in the order the expression is written.
+                    Evaluator.checkBounds(built, kind, java.util.Map.of());
+                }
+                return built;
             }
             if (context instanceof MembershipContext membership) {
                 List<Operand> candidates = new ArrayList<>();
@@ -195,9 +215,17 @@ public final class Expressions {
                 return conditionFunction(function.functionCall());
             }
             if (context instanceof ParenthesizedContext parenthesized) {
+                if (parenthesized.condition() instanceof ParenthesizedContext) {
+                    throw new ExpressionException("Invalid " + kind + ": The expression has redundant parentheses;");
+                }
                 return condition(parenthesized.condition());
             }
             if (context instanceof NegationContext negation) {
+                if (negation.condition() instanceof NegationContext twice) {
+                    // DynamoDB's grammar takes NOT before a comparison, a function or parentheses, never before another NOT.
+                    throw new ExpressionException("Invalid " + kind + ": Syntax error; token: \"" + twice.NOT().getText() + "\", near: \""
+                            + negation.NOT().getText() + " " + twice.NOT().getText() + "\"");
+                }
                 return new Condition.Not(condition(negation.condition()));
             }
             if (context instanceof ConjunctionContext conjunction) {
@@ -231,6 +259,14 @@ public final class Expressions {
             }
             if (!(arguments.get(0) instanceof Operand.Attribute)) {
                 throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: " + name);
+            }
+            boolean wrongType = arguments.size() == 2 && arguments.get(1) instanceof Operand.Literal literal
+                    && (name.equals("begins_with") && !(literal.value() instanceof Value.S || literal.value() instanceof Value.B)
+                        || name.equals("attribute_type") && !(literal.value() instanceof Value.S));
+            if (wrongType) {
+                Operand.Literal literal = (Operand.Literal) arguments.get(1);
+                throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
+                        + name + ", operand type: " + literal.value().type());
             }
             return new Condition.Function(name, arguments);
         }

@@ -39,14 +39,14 @@ public final class Numbers {
 
     private static void checkRange(BigDecimal number) {
         BigDecimal magnitude = number.abs();
-        if (canonical(number).precision() > 38) {
-            throw new InvalidValueException("Attempting to store more than 38 significant digits in a Number");
+        if (magnitude.compareTo(LARGEST) > 0) {
+            throw new InvalidValueException("Number overflow. Attempting to store a number with magnitude larger than supported range");
         }
         if (magnitude.signum() != 0 && magnitude.compareTo(SMALLEST) < 0) {
             throw new InvalidValueException("Number underflow. Attempting to store a number with magnitude smaller than supported range");
         }
-        if (magnitude.compareTo(LARGEST) > 0) {
-            throw new InvalidValueException("Number overflow. Attempting to store a number with magnitude larger than supported range");
+        if (canonical(number).precision() > 38) {
+            throw new InvalidValueException("Attempting to store more than 38 significant digits in a Number");
         }
     }
 

@@ -73,6 +73,17 @@ final class Dynalite implements AutoCloseable {
 
     record Reply(int status, JsonNode body) {}
 
+    /** dynalite makes a table ACTIVE on a timer, even at 0 ms: until then it answers as if the table were missing. */
+    void awaitActive(String table) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!send("DescribeTable", "{\"TableName\":\"" + table + "\"}").body().path("Table").path("TableStatus").asText().equals("ACTIVE")) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("dynalite's table " + table + " did not become ACTIVE");
+            }
+            Thread.sleep(5); // dynalite offers no way to wait for its timer
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();
