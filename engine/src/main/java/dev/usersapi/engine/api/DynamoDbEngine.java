@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.storage.DiskStore;
+import dev.usersapi.engine.storage.Store;
 import dev.usersapi.engine.table.DynamoDbException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,7 @@ import java.util.zip.CRC32;
  * {@code X-Amz-Target: DynamoDB_20120810.<Operation>}) in, the answer out. Both ways in, the
  * HTTP listener and the in-process SDK client, call {@link #handle}.
  */
-public final class DynamoDbEngine {
+public final class DynamoDbEngine implements AutoCloseable {
     public static final String TARGET_PREFIX = "DynamoDB_20120810.";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,11 +34,29 @@ public final class DynamoDbEngine {
 
     private final TableOperations tables;
     private final ItemOperations items;
+    private final Store store;
 
+    /** An engine whose tables live in memory only. */
     public DynamoDbEngine(Clock clock) {
+        this(clock, Store.inMemory());
+    }
+
+    private DynamoDbEngine(Clock clock, Store store) {
         Map<String, dev.usersapi.engine.table.Table> catalog = new ConcurrentHashMap<>();
-        this.tables = new TableOperations(catalog, clock);
+        this.store = store;
+        this.tables = new TableOperations(catalog, clock, store);
         this.items = new ItemOperations(catalog);
+        tables.restore();
+    }
+
+    /** An engine whose tables live in {@code directory}, reopened as they were. */
+    public static DynamoDbEngine open(java.nio.file.Path directory, Clock clock) {
+        return new DynamoDbEngine(clock, DiskStore.open(directory));
+    }
+
+    @Override
+    public void close() {
+        store.close();
     }
 
     public Answer handle(String target, byte[] body) {

@@ -8,6 +8,7 @@ import dev.usersapi.engine.table.Index;
 import dev.usersapi.engine.table.KeySchema;
 import dev.usersapi.engine.table.Table;
 import dev.usersapi.engine.table.TableSettings;
+import dev.usersapi.engine.storage.Store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,11 +26,61 @@ final class TableOperations {
 
     private final Map<String, Table> catalog;
     private final Map<String, Map<String, String>> timeToLive = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, JsonNode> definitions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
+    private final Store store;
 
-    TableOperations(Map<String, Table> catalog, Clock clock) {
+    TableOperations(Map<String, Table> catalog, Clock clock, Store store) {
         this.catalog = catalog;
         this.clock = clock;
+        this.store = store;
+    }
+
+    /** The tables the store holds, with their settings and items, as they were when last written. */
+    void restore() {
+        store.tables().forEach((name, saved) -> {
+            JsonNode record;
+            try {
+                record = DynamoDbEngine.JSON.readTree(saved);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the stored definition of table " + name + " is unreadable", e);
+            }
+            Table table = build(record.path("request"), java.time.Instant.ofEpochMilli(record.path("created").asLong()));
+            JsonNode settings = record.path("settings");
+            Map<String, String> tags = new LinkedHashMap<>();
+            settings.path("tags").fields().forEachRemaining(tag -> tags.put(tag.getKey(), tag.getValue().asText()));
+            table.settings(new TableSettings(settings.path("billingMode").asText(), settings.path("readCapacity").asLong(),
+                    settings.path("writeCapacity").asLong(), Optional.ofNullable(settings.path("streamViewType").textValue()),
+                    settings.path("pointInTimeRecovery").asBoolean(), tags));
+            if (record.hasNonNull("timeToLiveAttribute")) {
+                timeToLive.put(name, Map.of("AttributeName", record.path("timeToLiveAttribute").asText()));
+            }
+            for (Map.Entry<String, byte[]> item : store.items(name)) {
+                try {
+                    table.load(dev.usersapi.engine.value.AttributeValues.item(DynamoDbEngine.JSON.readTree(item.getValue())));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
+                }
+            }
+            definitions.put(name, record.path("request"));
+            catalog.put(name, table);
+        });
+    }
+
+    /** Saves a table's definition and current settings, so that a reopened engine has it as it is now. */
+    private void persist(Table table) {
+        ObjectNode record = DynamoDbEngine.JSON.createObjectNode();
+        record.set("request", definitions.get(table.name()));
+        record.put("created", table.created().toEpochMilli());
+        TableSettings settings = table.settings();
+        ObjectNode saved = record.putObject("settings").put("billingMode", settings.billingMode())
+                .put("readCapacity", settings.readCapacity()).put("writeCapacity", settings.writeCapacity())
+                .put("pointInTimeRecovery", settings.pointInTimeRecovery());
+        settings.streamViewType().ifPresent(view -> saved.put("streamViewType", view));
+        ObjectNode tags = saved.putObject("tags");
+        settings.tags().forEach(tags::put);
+        Optional.ofNullable(timeToLive.get(table.name())).ifPresent(ttl -> record.put("timeToLiveAttribute", ttl.get("AttributeName")));
+        store.saveTable(table.name(), record.toString());
     }
 
     static String arn(String table) {
@@ -56,6 +107,23 @@ final class TableOperations {
     }
 
     ObjectNode create(JsonNode request) {
+        Table table = build(request, clock.instant());
+        if (catalog.putIfAbsent(table.name(), table) != null) {
+            throw new DynamoDbException("ResourceInUseException", "", 400);
+        }
+        definitions.put(table.name(), request.deepCopy());
+        persist(table);
+        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode description = description(table);
+        // DynamoDB answers CreateTable while the table is being created; this engine's tables are usable at once.
+        description.put("TableStatus", "CREATING");
+        description.path("GlobalSecondaryIndexes").forEach(index -> ((ObjectNode) index).put("IndexStatus", "CREATING"));
+        answer.set("TableDescription", description);
+        return answer;
+    }
+
+    /** A table as a CreateTable request declares it, checked as DynamoDB checks it. */
+    private Table build(JsonNode request, java.time.Instant created) {
         String name = tableName(request);
         Map<String, String> types = new LinkedHashMap<>();
         for (JsonNode definition : request.path("AttributeDefinitions")) {
@@ -101,18 +169,8 @@ final class TableOperations {
                 ? Optional.of(request.path("StreamSpecification").path("StreamViewType").asText()) : Optional.empty();
         Map<String, String> tags = new LinkedHashMap<>();
         request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
-        Table table = new Table(name, key, types, indexes, clock.instant(), new TableSettings(billing,
-                throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags));
-        if (catalog.putIfAbsent(name, table) != null) {
-            throw new DynamoDbException("ResourceInUseException", "", 400);
-        }
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
-        ObjectNode description = description(table);
-        // DynamoDB answers CreateTable while the table is being created; this engine's tables are usable at once.
-        description.put("TableStatus", "CREATING");
-        description.path("GlobalSecondaryIndexes").forEach(index -> ((ObjectNode) index).put("IndexStatus", "CREATING"));
-        answer.set("TableDescription", description);
-        return answer;
+        return new Table(name, key, types, indexes, created, new TableSettings(billing,
+                throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags), store);
     }
 
     private static Index index(JsonNode index, Index.Kind kind, KeySchema key) {
@@ -229,6 +287,8 @@ final class TableOperations {
     ObjectNode delete(JsonNode request) {
         Table table = table(request);
         catalog.remove(table.name());
+        definitions.remove(table.name());
+        store.dropTable(table.name());
         ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
         ObjectNode description = description(table);
         description.put("TableStatus", "DELETING");
@@ -246,6 +306,7 @@ final class TableOperations {
                 : stream.path("StreamEnabled").asBoolean(false) ? Optional.of(stream.path("StreamViewType").asText()) : Optional.empty();
         table.settings(new TableSettings(billing, throughput.path("ReadCapacityUnits").asLong(settings.readCapacity()),
                 throughput.path("WriteCapacityUnits").asLong(settings.writeCapacity()), view, settings.pointInTimeRecovery(), settings.tags()));
+        persist(table);
         ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
         answer.set("TableDescription", description(table));
         return answer;
@@ -272,6 +333,7 @@ final class TableOperations {
         } else {
             timeToLive.remove(table.name());
         }
+        persist(table);
         ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
         answer.set("TimeToLiveSpecification", specification.deepCopy());
         return answer;
@@ -287,6 +349,7 @@ final class TableOperations {
         TableSettings settings = table.settings();
         table.settings(new TableSettings(settings.billingMode(), settings.readCapacity(), settings.writeCapacity(), settings.streamViewType(),
                 enabled, settings.tags()));
+        persist(table);
         return backups(table);
     }
 
@@ -323,10 +386,11 @@ final class TableOperations {
         return DynamoDbEngine.JSON.createObjectNode();
     }
 
-    private static void retag(Table table, Map<String, String> tags) {
+    private void retag(Table table, Map<String, String> tags) {
         TableSettings settings = table.settings();
         table.settings(new TableSettings(settings.billingMode(), settings.readCapacity(), settings.writeCapacity(), settings.streamViewType(),
                 settings.pointInTimeRecovery(), tags));
+        persist(table);
     }
 
     ObjectNode listTags(JsonNode request) {

@@ -25,8 +25,11 @@ public final class Table {
     private final ConcurrentSkipListMap<StorageKey, Map<String, Value>> items = new ConcurrentSkipListMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private volatile TableSettings settings;
+    private final dev.usersapi.engine.storage.Store store;
 
-    public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings) {
+    public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings,
+                 dev.usersapi.engine.storage.Store store) {
+        this.store = store;
         this.name = name;
         this.key = key;
         this.attributeTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributeTypes));
@@ -93,21 +96,45 @@ public final class Table {
     public Written write(Map<String, Value> keyAttributes, Change change) {
         StorageKey storage = storageKey(keyAttributes);
         ReentrantLock lock = stripes[Math.floorMod(storage.hashCode(), STRIPES)];
+        Written written;
         lock.lock();
         try {
             Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
             Optional<Map<String, Value>> after = change.apply(before);
+            written = new Written(before, after);
+            if (before.isEmpty() && after.isEmpty()) {
+                return written;
+            }
             before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
             if (after.isPresent()) {
                 items.put(storage, after.get());
                 indexes.forEach(index -> index.add(after.get(), key));
+                store.put(name, orderedKey(keyAttributes), after.get());
             } else {
                 items.remove(storage);
+                store.remove(name, orderedKey(keyAttributes));
             }
-            return new Written(before, after);
         } finally {
             lock.unlock();
         }
+        // Acknowledged only once durable; committing outside the lock lets writers of other items share a commit.
+        store.commit();
+        return written;
+    }
+
+    /** The key attributes, partition key first: the one form the store files a key in. */
+    private Map<String, Value> orderedKey(Map<String, Value> keyAttributes) {
+        Map<String, Value> ordered = new java.util.LinkedHashMap<>();
+        ordered.put(key.hashName(), keyAttributes.get(key.hashName()));
+        key.rangeName().ifPresent(range -> ordered.put(range, keyAttributes.get(range)));
+        return ordered;
+    }
+
+    /** An item read back from the store when the engine opens: indexed, not written again. */
+    public void load(Map<String, Value> item) {
+        Map<String, Value> keyAttributes = key.keyOf(item).orElseThrow(() -> new IllegalStateException("a stored item without its key in " + name));
+        items.put(storageKey(keyAttributes), item);
+        indexes.forEach(index -> index.add(item, key));
     }
 
     /** All items, partition by partition, from just after {@code start} when given. */

@@ -1,0 +1,28 @@
+package dev.usersapi.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.usersapi.engine.api.DynamoDbEngine;
+import java.nio.charset.StandardCharsets;
+
+/** Raw requests to an engine, for tests that speak DynamoDB's JSON directly. */
+public final class Tables {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String USERS = "{\"TableName\":\"users\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
+            + "{\"AttributeName\":\"email\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
+            + "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"email-index\",\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"
+            + "\"Projection\":{\"ProjectionType\":\"ALL\"}}],\"BillingMode\":\"PAY_PER_REQUEST\"}";
+
+    private Tables() {}
+
+    public record Reply(int status, JsonNode body) {}
+
+    public static Reply call(DynamoDbEngine engine, String operation, String body) {
+        DynamoDbEngine.Answer answer = engine.handle(DynamoDbEngine.TARGET_PREFIX + operation, body.getBytes(StandardCharsets.UTF_8));
+        try {
+            return new Reply(answer.status(), JSON.readTree(answer.body()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
