@@ -15,6 +15,7 @@ import dev.usersapi.engine.expression.Update;
 import dev.usersapi.engine.table.DynamoDbException;
 import dev.usersapi.engine.table.Index;
 import dev.usersapi.engine.table.KeySchema;
+import dev.usersapi.engine.table.StorageKey;
 import dev.usersapi.engine.table.Table;
 import dev.usersapi.engine.value.AttributeValues;
 import dev.usersapi.engine.value.ItemSizes;
@@ -220,18 +221,25 @@ final class ItemOperations {
         Optional<List<Path>> projection = projection(request, placeholders);
         checkUsed(placeholders);
         KeyRange range = KeyRange.of(keyCondition, key);
-        NavigableMap<dev.usersapi.engine.table.StorageKey, Map<String, Value>> partition =
-                index.map(i -> (NavigableMap<dev.usersapi.engine.table.StorageKey, Map<String, Value>>) indexPartition(i, range.hash()))
-                        .orElseGet(() -> table.partition(range.hash()));
-        if (!request.path("ScanIndexForward").asBoolean(true)) {
-            partition = partition.descendingMap();
+        NavigableMap<StorageKey, Map<String, Value>> partition = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.partition(range.hash()))
+                .orElseGet(() -> table.partition(range.hash()));
+        boolean forward = request.path("ScanIndexForward").asBoolean(true);
+        Optional<StorageKey> start = startKey(request, table, index);
+        if (start.isPresent()) {
+            partition = forward ? partition.tailMap(start.get(), false) : partition.headMap(start.get(), false);
         }
-        return page(request, table, index, partition.values(), item -> range.matches(item), filter, projection,
-                Optional.of(request.path("ExclusiveStartKey")).filter(JsonNode::isObject));
+        return page(request, table, index, (forward ? partition : partition.descendingMap()).values(), range::matches, filter, projection);
     }
 
-    private static java.util.concurrent.ConcurrentNavigableMap<dev.usersapi.engine.table.StorageKey, Map<String, Value>> indexPartition(Index index, Value hash) {
-        return index.partition(hash);
+    /** Where a page resumes: just after the ExclusiveStartKey, in the table's or the index's order. */
+    private static Optional<StorageKey> startKey(JsonNode request, Table table, Optional<Index> index) {
+        JsonNode json = request.path("ExclusiveStartKey");
+        if (!json.isObject()) {
+            return Optional.empty();
+        }
+        Map<String, Value> start = Requests.item(json);
+        Optional<StorageKey> key = index.isPresent() ? index.get().storageKey(start, table.key()) : table.key().keyOf(start).map(table::storageKeyOf);
+        return Optional.of(key.orElseThrow(() -> DynamoDbException.validation("The provided starting key is invalid: The provided key element does not match the schema")));
     }
 
     ObjectNode scan(JsonNode request) {
@@ -242,21 +250,18 @@ final class ItemOperations {
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
         Optional<List<Path>> projection = projection(request, placeholders);
         checkUsed(placeholders);
-        Iterable<Map<String, Value>> items = index.map(i -> (Iterable<Map<String, Value>>) i.all()).orElseGet(() -> table.scan(Optional.empty()).values());
+        NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
+                .orElseGet(table::items);
+        Optional<StorageKey> start = startKey(request, table, index);
+        if (start.isPresent()) {
+            all = all.tailMap(start.get(), false);
+        }
         int segments = request.path("TotalSegments").asInt(1);
         int segment = request.path("Segment").asInt(0);
-        if (segments > 1) {
-            List<Map<String, Value>> mine = new ArrayList<>();
-            KeySchema key = table.key();
-            for (Map<String, Value> item : items) {
-                if (Math.floorMod(item.get(key.hashName()).hashCode(), segments) == segment) {
-                    mine.add(item);
-                }
-            }
-            items = mine;
-        }
-        return page(request, table, index, items, item -> true, filter, projection,
-                Optional.of(request.path("ExclusiveStartKey")).filter(JsonNode::isObject));
+        String hashName = table.key().hashName();
+        java.util.function.Predicate<Map<String, Value>> inSegment = segments <= 1 ? item -> true
+                : item -> Math.floorMod(item.get(hashName).hashCode(), segments) == segment;
+        return page(request, table, index, all.values(), inSegment, filter, projection);
     }
 
     private static Optional<Index> indexOf(Table table, JsonNode request) {
@@ -278,7 +283,7 @@ final class ItemOperations {
      */
     private ObjectNode page(JsonNode request, Table table, Optional<Index> index, Iterable<Map<String, Value>> items,
                             java.util.function.Predicate<Map<String, Value>> inRange, Optional<Condition> filter,
-                            Optional<List<Path>> projection, Optional<JsonNode> exclusiveStart) {
+                            Optional<List<Path>> projection) {
         int limit = request.path("Limit").asInt(Integer.MAX_VALUE);
         if (request.has("Limit") && limit < 1) {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit
@@ -287,8 +292,6 @@ final class ItemOperations {
         String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
         KeySchema tableKey = table.key();
         KeySchema ordering = index.map(Index::key).orElse(tableKey);
-        Optional<Map<String, Value>> start = exclusiveStart.map(Requests::item);
-        boolean started = start.isEmpty();
         ArrayNode found = DynamoDbEngine.JSON.createArrayNode();
         int count = 0;
         int scanned = 0;
@@ -296,10 +299,6 @@ final class ItemOperations {
         Optional<Map<String, Value>> last = Optional.empty();
         boolean more = false;
         for (Map<String, Value> item : items) {
-            if (!started) {
-                started = sameKey(item, start.get(), tableKey, ordering);
-                continue;
-            }
             if (!inRange.test(item)) {
                 continue;
             }
@@ -333,21 +332,6 @@ final class ItemOperations {
         boolean consistent = request.path("ConsistentRead").asBoolean(false);
         readCapacity(request, answer, table, readUnits(bytesRead, consistent), index);
         return answer;
-    }
-
-    private static boolean sameKey(Map<String, Value> item, Map<String, Value> start, KeySchema tableKey, KeySchema ordering) {
-        for (KeySchema schema : List.of(tableKey, ordering)) {
-            Optional<Map<String, Value>> key = schema.keyOf(item);
-            if (key.isEmpty()) {
-                return false;
-            }
-            for (var attribute : key.get().entrySet()) {
-                if (!attribute.getValue().equals(start.get(attribute.getKey()))) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     ObjectNode batchGet(JsonNode request) {

@@ -50,7 +50,7 @@ public final class Index {
         return nonKeyAttributes;
     }
 
-    ConcurrentSkipListMap<StorageKey, Map<String, Value>> entries() {
+    public ConcurrentSkipListMap<StorageKey, Map<String, Value>> entries() {
         return entries;
     }
 
@@ -70,7 +70,11 @@ public final class Index {
         return projected;
     }
 
-    Optional<StorageKey> storageKey(Map<String, Value> item, KeySchema tableKey) {
+    /** Where an item, or a start key holding the index's and the table's keys, sits in the index's order. */
+    public Optional<StorageKey> storageKey(Map<String, Value> item, KeySchema tableKey) {
+        if (tableKey.keyOf(item).isEmpty()) {
+            return Optional.empty();
+        }
         return key.keyOf(item).map(indexKey -> StorageKey.inIndex(indexKey.get(key.hashName()),
                 key.rangeName().map(indexKey::get), item.get(tableKey.hashName()), tableKey.rangeName().map(item::get)));
     }
@@ -81,11 +85,6 @@ public final class Index {
 
     void add(Map<String, Value> item, KeySchema tableKey) {
         storageKey(item, tableKey).ifPresent(storage -> entries.put(storage, project(item, tableKey)));
-    }
-
-    /** Every entry, partition by partition. */
-    public Iterable<Map<String, Value>> all() {
-        return entries.values();
     }
 
     /** The index's copy of an item, as it stores it. */

@@ -77,6 +77,16 @@ public final class Table {
         return items.size();
     }
 
+    /** Where an item with these key attributes sits in the table's order. */
+    public StorageKey storageKeyOf(Map<String, Value> keyAttributes) {
+        return storageKey(keyAttributes);
+    }
+
+    /** Every item, partition by partition. */
+    public ConcurrentNavigableMap<StorageKey, Map<String, Value>> items() {
+        return items;
+    }
+
     StorageKey storageKey(Map<String, Value> keyAttributes) {
         return StorageKey.of(keyAttributes.get(key.hashName()), key.rangeName().map(keyAttributes::get));
     }
