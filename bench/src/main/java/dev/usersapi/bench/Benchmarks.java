@@ -48,8 +48,9 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke");
         Benchmarks benchmarks = new Benchmarks(smoke);
-        // `--gateway` runs only the gateway-overhead section: the one to repeat while profiling the gateway.
-        Path written = List.of(args).contains("--gateway") ? benchmarks.runGatewayOnly() : benchmarks.run();
+        // `--gateway` runs only the gateway-overhead section, `--engine` only the engine's: the ones to repeat while tuning them.
+        Path written = List.of(args).contains("--gateway") ? benchmarks.runGatewayOnly()
+                : List.of(args).contains("--engine") ? benchmarks.runEngineOnly() : benchmarks.run();
         System.out.println("report: " + written);
         System.exit(0);
     }
@@ -58,7 +59,13 @@ public final class Benchmarks {
         try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
             coldStart(dynamo.endpoint());
             jarSize();
-            report.add(CapacityPerRoute.measure(dynamo.client(), dynamo.dev()));
+            Report.Section capacity = CapacityPerRoute.measure(dynamo.client(), dynamo.dev());
+            report.add(capacity);
+            EngineBenchmarks engine = new EngineBenchmarks(layout, smoke);
+            report.add(engine.capacity(capacity));
+            report.add(engine.startup());
+            report.add(engine.throughput());
+            report.add(engine.scale());
             report.add(warmRequests());
             LocalBenchmarks local = new LocalBenchmarks(layout, smoke);
             report.add(local.startupToReady());
@@ -66,6 +73,16 @@ public final class Benchmarks {
             report.add(local.paginationScaling());
             report.add(local.streamLag());
         }
+        Path directory = layout.root().resolve("bench/target/benchmarks");
+        report.write(directory);
+        return directory.resolve("report.md");
+    }
+
+    private Path runEngineOnly() throws Exception {
+        EngineBenchmarks engine = new EngineBenchmarks(layout, smoke);
+        report.add(engine.startup());
+        report.add(engine.throughput());
+        report.add(engine.scale());
         Path directory = layout.root().resolve("bench/target/benchmarks");
         report.write(directory);
         return directory.resolve("report.md");

@@ -1,0 +1,293 @@
+package dev.usersapi.bench;
+
+import dev.usersapi.declaration.DynamoDbTables;
+import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackFile;
+import dev.usersapi.engine.api.DynamoDbEngine;
+import dev.usersapi.engine.wire.EngineHttpServer;
+import dev.usersapi.engine.wire.InProcessHttpClient;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The project's DynamoDB engine: start-up, throughput in process and over HTTP, against
+ * dynalite measured in the same run with the same client and items; page cost as the table
+ * grows, heap for 100,000 users, reopening them from disk; and the capacity each route consumes,
+ * which must equal DynamoDB Local's.
+ */
+final class EngineBenchmarks {
+    private static final String BIO = "x".repeat(820);
+    private final ProjectLayout layout;
+    private final boolean smoke;
+    private final StackFile dev;
+
+    EngineBenchmarks(ProjectLayout layout, boolean smoke) {
+        this.layout = layout;
+        this.smoke = smoke;
+        this.dev = StackFile.load(layout, "dev");
+    }
+
+    private static DynamoDbClient client(SdkHttpClient http, URI endpoint) {
+        return DynamoDbClient.builder().httpClient(http).endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))).build();
+    }
+
+    static DynamoDbClient inProcess(DynamoDbEngine engine) {
+        return client(new InProcessHttpClient(engine), URI.create("http://engine.in-process"));
+    }
+
+    private void createDevTables(DynamoDbClient client) {
+        client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
+        client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "idempotency-keys"));
+    }
+
+    /** A user of about 1 KB, as the service writes them. */
+    static Map<String, AttributeValue> user(int n, String email) {
+        String id = String.format("01a21446-0000-7000-8000-%012d", n);
+        return Map.of("id", AttributeValue.fromS(id), "createdAt", AttributeValue.fromN(Long.toString(1_795_000_000_000L + n)),
+                "updatedAt", AttributeValue.fromN(Long.toString(1_795_000_000_000L + n)), "version", AttributeValue.fromN("1"),
+                "name", AttributeValue.fromS("User " + n), "email", AttributeValue.fromS(email), "age", AttributeValue.fromN(Integer.toString(n % 90)),
+                "bio", AttributeValue.fromS(BIO));
+    }
+
+    private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> user) {
+        return Map.of("id", user.get("id"), "createdAt", user.get("createdAt"));
+    }
+
+    /** Rates of one client: puts of new users, gets, and 25-user pages of the email index. */
+    private record Rates(double puts, double gets, double queries, double gets8) {}
+
+    private Rates rates(DynamoDbClient client, Duration each) throws Exception {
+        for (int i = 0; i < 25; i++) {
+            client.putItem(put -> put.tableName("users").item(user(900_000_000, "page@example.com")));
+            int n = 900_000_001 + i;
+            client.putItem(put -> put.tableName("users").item(user(n, "page@example.com")));
+        }
+        Map<String, AttributeValue> known = user(900_000_001, "page@example.com");
+        AtomicLong next = new AtomicLong();
+        Callable<Object> put = () -> client.putItem(p -> p.tableName("users").item(user((int) next.incrementAndGet(), "rate@example.com")));
+        Callable<Object> get = () -> client.getItem(g -> g.tableName("users").key(keyOf(known)).consistentRead(true));
+        Callable<Object> query = () -> client.query(q -> q.tableName("users").indexName("email-index").keyConditionExpression("email = :e")
+                .expressionAttributeValues(Map.of(":e", AttributeValue.fromS("page@example.com"))).limit(25));
+        Duration warm = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3);
+        for (Callable<Object> task : List.of(put, get, query)) {
+            closedLoop(1, warm, task);
+        }
+        closedLoop(8, warm, get);
+        return new Rates(closedLoop(1, each, put), closedLoop(1, each, get), closedLoop(1, each, query), closedLoop(8, each, get));
+    }
+
+    Report.Section throughput() throws Exception {
+        Duration each = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(5);
+        Rates inProcess;
+        Rates overHttp;
+        try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC()); DynamoDbClient client = inProcess(engine)) {
+            createDevTables(client);
+            inProcess = rates(client, each);
+        }
+        try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC()); EngineHttpServer server = EngineHttpServer.onLoopback(engine, 0);
+             DynamoDbClient client = client(Apache5HttpClient.create(), server.endpoint())) {
+            createDevTables(client);
+            overHttp = rates(client, each);
+        }
+        Optional<Rates> dynalite = dynaliteRates(each);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("in process, 1 thread: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
+                inProcess.puts(), inProcess.gets(), inProcess.queries()));
+        figures.put("HTTP on loopback, Apache client, 1 thread: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
+                overHttp.puts(), overHttp.gets(), overHttp.queries()));
+        figures.put("HTTP on loopback, 8 threads: GetItem (per s)", String.format("%.0f", overHttp.gets8()));
+        dynalite.ifPresentOrElse(their -> {
+            figures.put("dynalite 4.0.0, same client: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
+                    their.puts(), their.gets(), their.queries()));
+            figures.put("dynalite, 8 threads: GetItem (per s)", String.format("%.0f", their.gets8()));
+            figures.put("engine over HTTP / dynalite: put, get, query, 8-thread get", String.format("%.1fx, %.1fx, %.1fx, %.1fx",
+                    overHttp.puts() / their.puts(), overHttp.gets() / their.gets(), overHttp.queries() / their.queries(), overHttp.gets8() / their.gets8()));
+        }, () -> figures.put("dynalite", "not installed (npm ci in engine/conformance)"));
+        boolean met = inProcess.gets() >= 20_000 && inProcess.puts() >= 10_000 && inProcess.queries() >= 5_000 && overHttp.gets8() >= 10_000
+                && dynalite.map(their -> overHttp.puts() >= 5 * their.puts() && overHttp.gets() >= 5 * their.gets()
+                        && overHttp.queries() >= 5 * their.queries() && overHttp.gets8() >= 5 * their.gets8()).orElse(false);
+        return new Report.Section("engine throughput", "in process: GetItem >= 20,000/s, PutItem >= 10,000/s, Query >= 5,000/s; "
+                + "HTTP 8 threads GetItem >= 10,000/s; each >= 5x dynalite", figures, met,
+                "Users of about 1 KB; the SDK for Java v2 with its real marshalling and signing, in process through the engine's "
+                        + "SdkHttpClient, and over loopback with the Apache 5 client to the engine's listener and to dynalite (in memory), "
+                        + "each " + each.toMillis() + " ms after a warm-up, on the same 2 cores.");
+    }
+
+    private Optional<Rates> dynaliteRates(Duration each) throws Exception {
+        Path cli = layout.root().resolve("engine/conformance/node_modules/dynalite/cli.js");
+        if (!Files.exists(cli)) {
+            return Optional.empty();
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process dynalite = new ProcessBuilder("node", cli.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
+                "--createTableMs", "0").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (DynamoDbClient client = client(Apache5HttpClient.create(), URI.create("http://127.0.0.1:" + port))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try {
+                    client.listTables();
+                    break;
+                } catch (RuntimeException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYet;
+                    }
+                    Thread.sleep(50); // dynalite is starting; it has no readiness signal but its port
+                }
+            }
+            createDevTables(client);
+            client.waiter().waitUntilTableExists(d -> d.tableName("users"));
+            return Optional.of(rates(client, each));
+        } finally {
+            dynalite.destroy();
+            dynalite.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** In-process start: a fresh JVM until the engine has answered its first requests. */
+    Report.Section startup() throws Exception {
+        List<Double> ready = new ArrayList<>();
+        int runs = smoke ? 2 : 10;
+        for (int i = 0; i < runs + 1; i++) {
+            Process probe = new ProcessBuilder(Benchmarks.javaBinary(), "-cp", System.getProperty("java.class.path"),
+                    EngineStartProbe.class.getName()).redirectErrorStream(true).start();
+            String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            probe.waitFor();
+            if (i > 0) {
+                ready.add(Double.parseDouble(output.replaceAll("(?s).*ready_ms=([\\d.]+).*", "$1")));
+            }
+        }
+        Stats stats = Stats.of(ready);
+        return new Report.Section("engine start to ready", "median <= 50 ms", Map.of("engine constructed to first answers (ms)", stats.toString()),
+                stats.median() <= 50, "In a fresh JVM: from before the engine is constructed to its answer to CreateTable and GetItem (raw "
+                        + "requests, no SDK: the SDK client's own start-up is the SDK's).");
+    }
+
+    /** Page cost as the table grows, heap for the users, and reopening them from disk. */
+    Report.Section scale() throws Exception {
+        int small = smoke ? 100 : 1_000;
+        int large = smoke ? 2_000 : 100_000;
+        Map<String, Object> figures = new LinkedHashMap<>();
+        Runtime runtime = Runtime.getRuntime();
+        Stats atSmall;
+        Stats atLarge;
+        double heapMb;
+        try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC()); DynamoDbClient client = inProcess(engine)) {
+            createDevTables(client);
+            System.gc();
+            long before = runtime.totalMemory() - runtime.freeMemory();
+            load(client, 0, small);
+            atSmall = pageLatency(client);
+            load(client, small, large);
+            System.gc();
+            heapMb = (runtime.totalMemory() - runtime.freeMemory() - before) / 1e6;
+            atLarge = pageLatency(client);
+        }
+        Path directory = Files.createTempDirectory("engine-bench");
+        try (DynamoDbEngine engine = DynamoDbEngine.open(directory, Clock.systemUTC()); DynamoDbClient client = inProcess(engine)) {
+            createDevTables(client);
+            load(client, 0, large);
+        }
+        long started = System.nanoTime();
+        int reopenedCount;
+        try (DynamoDbEngine reopened = DynamoDbEngine.open(directory, Clock.systemUTC())) {
+            double openMs = (System.nanoTime() - started) / 1e6;
+            figures.put("open " + large + " users from disk (ms)", String.format("%.0f", openMs));
+            try (DynamoDbClient client = inProcess(reopened)) {
+                reopenedCount = client.scanPaginator(s -> s.tableName("users").select("COUNT")).stream().mapToInt(page -> page.count()).sum();
+            }
+        }
+        figures.put("users found after reopening", reopenedCount);
+        figures.put("page of 25 at " + small + " users (ms)", atSmall.toString());
+        figures.put("page of 25 at " + large + " users (ms)", atLarge.toString());
+        figures.put("ratio of medians", String.format("%.2f", atLarge.median() / atSmall.median()));
+        figures.put("heap for " + large + " users (MB)", String.format("%.0f", heapMb));
+        double openMs = Double.parseDouble(figures.get("open " + large + " users from disk (ms)").toString());
+        boolean met = atLarge.median() <= 1.2 * atSmall.median() && heapMb <= 300 && openMs <= 1000 && reopenedCount == large;
+        return new Report.Section("engine at scale", "page at 100,000 <= 1.2 x page at 1,000; 100,000 users <= 300 MB heap; reopen <= 1 s",
+                figures, met, "Scan pages of 25 (Limit and ExclusiveStartKey, as GET /users walks them) in process; heap as used memory after "
+                + "a full GC, before and after loading; the reopen reads every user back and rebuilds the email index.");
+    }
+
+    private static void load(DynamoDbClient client, int from, int to) {
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int n = from; n < to; n++) {
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(user(n, "user" + (n % 1000) + "@example.com")).build()).build());
+            if (batch.size() == 25 || n == to - 1) {
+                List<WriteRequest> items = List.copyOf(batch);
+                client.batchWriteItem(write -> write.requestItems(Map.of("users", items)));
+                batch.clear();
+            }
+        }
+    }
+
+    private Stats pageLatency(DynamoDbClient client) {
+        List<Double> latencies = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        for (int i = 0; i < (smoke ? 40 : 400); i++) {
+            Map<String, AttributeValue> from = start;
+            long began = System.nanoTime();
+            var page = client.scan(s -> s.tableName("users").limit(25).exclusiveStartKey(from));
+            latencies.add((System.nanoTime() - began) / 1e6);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        }
+        return Stats.of(latencies.subList(latencies.size() / 4, latencies.size()));
+    }
+
+    /** Each route's capacity with the engine as the database: it must equal what DynamoDB Local reports. */
+    Report.Section capacity(Report.Section dynamoDbLocal) throws Exception {
+        try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC()); DynamoDbClient client = inProcess(engine)) {
+            createDevTables(client);
+            Report.Section ours = CapacityPerRoute.measure(client, dev);
+            Map<String, Object> figures = new LinkedHashMap<>(ours.figures());
+            boolean same = ours.figures().equals(dynamoDbLocal.figures());
+            figures.put("same as DynamoDB Local", same ? "yes" : "no: " + dynamoDbLocal.figures());
+            return new Report.Section("capacity per route, engine", "equal to DynamoDB Local's, route by route", figures, same,
+                    "The real handler against the engine in process, ReturnConsumedCapacity=INDEXES on every call.");
+        }
+    }
+
+    private static double closedLoop(int workers, Duration duration, Callable<?> request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        for (int i = 0; i < workers; i++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    request.call();
+                    done.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS);
+        return done.get() / (duration.toNanos() / 1e9);
+    }
+}
