@@ -113,10 +113,16 @@ final class EngineBenchmarks {
             createDevTables(client);
             overHttp = rates(client, each);
         }
+        Rates raw;
+        try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC())) {
+            raw = rawRates(engine, each);
+        }
         Optional<Rates> dynalite = dynaliteRates(each);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("in process, 1 thread: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
                 inProcess.puts(), inProcess.gets(), inProcess.queries()));
+        figures.put("the engine alone, raw JSON in and out, 1 thread: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
+                raw.puts(), raw.gets(), raw.queries()));
         figures.put("HTTP on loopback, Apache client, 1 thread: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
                 overHttp.puts(), overHttp.gets(), overHttp.queries()));
         figures.put("HTTP on loopback, 8 threads: GetItem (per s)", String.format("%.0f", overHttp.gets8()));
@@ -135,6 +141,30 @@ final class EngineBenchmarks {
                 "Users of about 1 KB; the SDK for Java v2 with its real marshalling and signing, in process through the engine's "
                         + "SdkHttpClient, and over loopback with the Apache 5 client to the engine's listener and to dynalite (in memory), "
                         + "each " + each.toMillis() + " ms after a warm-up, on the same 2 cores.");
+    }
+
+    /**
+     * The engine's own cost, with no SDK: the same requests as raw JSON. The gap to the in-process
+     * SDK figures is the SDK's per-call work (signing, checksums, builders, interceptors, retries).
+     */
+    private Rates rawRates(DynamoDbEngine engine, Duration each) throws Exception {
+        Tables.createDev(engine, dev);
+        AtomicLong next = new AtomicLong();
+        String pageUser = Tables.putJson(user(900_000_001, "page@example.com"));
+        for (int i = 0; i < 25; i++) {
+            engine.handle(DynamoDbEngine.TARGET_PREFIX + "PutItem", Tables.putJson(user(900_000_001 + i, "page@example.com")).getBytes());
+        }
+        byte[] get = ("{\"TableName\":\"users\",\"ConsistentRead\":true,\"Key\":" + Tables.keyJson(user(900_000_001, "page@example.com")) + "}").getBytes();
+        byte[] query = ("{\"TableName\":\"users\",\"IndexName\":\"email-index\",\"KeyConditionExpression\":\"email = :e\","
+                + "\"ExpressionAttributeValues\":{\":e\":{\"S\":\"page@example.com\"}},\"Limit\":25}").getBytes();
+        Callable<Object> put = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "PutItem",
+                Tables.putJson(user((int) next.incrementAndGet(), "rate@example.com")).getBytes());
+        Callable<Object> read = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "GetItem", get);
+        Callable<Object> page = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "Query", query);
+        for (Callable<Object> task : List.of(put, read, page)) {
+            closedLoop(1, smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3), task);
+        }
+        return new Rates(closedLoop(1, each, put), closedLoop(1, each, read), closedLoop(1, each, page), 0);
     }
 
     private Optional<Rates> dynaliteRates(Duration each) throws Exception {

@@ -5,71 +5,58 @@ import dev.usersapi.engine.value.Value;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
 
 /**
- * Tables in one H2 MVStore file. Each acknowledged write is committed before the engine answers:
- * the commit writes the change to the file, so it survives a kill of the process (SIGKILL); an
- * operating-system crash or power loss may lose the writes of the last second, which the OS has
- * not yet flushed (the file is not fsynced per write). Concurrent writers share commits.
+ * Tables in a RocksDB database. Every write goes to RocksDB's write-ahead log before the engine
+ * answers, so an acknowledged write survives a kill of the process (SIGKILL). The log is not
+ * fsynced per write: an operating-system crash or power loss can lose what the OS had not yet
+ * flushed. Keys: {@code t/<table>} for a table's definition, {@code i/<table>/<key JSON>} for items.
+ *
+ * <p>H2's MVStore was tried first: it makes a write durable only by committing a new chunk, and a
+ * chunk per acknowledged write grew 20 MB of users into a 466 MB file at 3,400 writes a second.
  */
 public final class DiskStore implements Store {
-    private final MVStore store;
-    private final MVMap<String, String> tables;
+    static {
+        RocksDB.loadLibrary();
+    }
 
-    private DiskStore(MVStore store) {
-        this.store = store;
-        this.tables = store.openMap("tables");
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions writes = new WriteOptions();
+
+    private DiskStore(Options options, RocksDB db) {
+        this.options = options;
+        this.db = db;
     }
 
     public static DiskStore open(Path directory) {
         try {
             Files.createDirectories(directory);
+            Options options = new Options().setCreateIfMissing(true);
+            return new DiskStore(options, RocksDB.open(options, directory.resolve("engine.rocksdb").toString()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the engine's data directory " + directory, e);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot open the engine's data in " + directory + ": " + e.getMessage(), e);
         }
-        MVStore store = new MVStore.Builder().fileName(directory.resolve("engine.mv.db").toString())
-                .autoCommitDisabled().compress().open();
-        return new DiskStore(store);
     }
 
-    private MVMap<String, byte[]> itemsOf(String table) {
-        return store.openMap("items/" + table);
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    @Override
-    public Map<String, String> tables() {
-        return Map.copyOf(tables);
-    }
-
-    @Override
-    public void saveTable(String name, String definition) {
-        tables.put(name, definition);
-        commit();
-    }
-
-    @Override
-    public void dropTable(String name) {
-        tables.remove(name);
-        store.removeMap(itemsOf(name));
-        commit();
-    }
-
-    @Override
-    public Iterable<Map.Entry<String, byte[]>> items(String table) {
-        return itemsOf(table).entrySet();
-    }
-
-    @Override
-    public void put(String table, Map<String, Value> key, Map<String, Value> item) {
-        itemsOf(table).put(json(key), json(item).getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void remove(String table, Map<String, Value> key) {
-        itemsOf(table).remove(json(key));
+    private static String itemsPrefix(String table) {
+        return "i/" + table + "/";
     }
 
     private static String json(Map<String, Value> attributes) {
@@ -77,14 +64,80 @@ public final class DiskStore implements Store {
     }
 
     @Override
+    public Map<String, String> tables() {
+        Map<String, String> tables = new LinkedHashMap<>();
+        scan("t/", (key, value) -> tables.put(key.substring(2), new String(value, StandardCharsets.UTF_8)));
+        return tables;
+    }
+
+    @Override
+    public void saveTable(String name, String definition) {
+        write(() -> db.put(writes, bytes("t/" + name), bytes(definition)));
+    }
+
+    @Override
+    public void dropTable(String name) {
+        byte[] from = bytes(itemsPrefix(name));
+        byte[] to = Arrays.copyOf(from, from.length);
+        to[to.length - 1]++;
+        write(() -> {
+            db.deleteRange(writes, from, to);
+            db.delete(writes, bytes("t/" + name));
+        });
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, byte[]>> items(String table) {
+        List<Map.Entry<String, byte[]>> items = new ArrayList<>();
+        String prefix = itemsPrefix(table);
+        scan(prefix, (key, value) -> items.add(Map.entry(key.substring(prefix.length()), value)));
+        return items;
+    }
+
+    private void scan(String prefix, java.util.function.BiConsumer<String, byte[]> each) {
+        byte[] start = bytes(prefix);
+        try (RocksIterator iterator = db.newIterator()) {
+            for (iterator.seek(start); iterator.isValid(); iterator.next()) {
+                byte[] key = iterator.key();
+                if (key.length < start.length || !Arrays.equals(key, 0, start.length, start, 0, start.length)) {
+                    break;
+                }
+                each.accept(new String(key, StandardCharsets.UTF_8), iterator.value());
+            }
+        }
+    }
+
+    @Override
+    public void put(String table, Map<String, Value> key, Map<String, Value> item) {
+        write(() -> db.put(writes, bytes(itemsPrefix(table) + json(key)), bytes(json(item))));
+    }
+
+    @Override
+    public void remove(String table, Map<String, Value> key) {
+        write(() -> db.delete(writes, bytes(itemsPrefix(table) + json(key))));
+    }
+
+    /** Each write reached the write-ahead log when put or remove returned: nothing is left to do. */
+    @Override
     public void commit() {
-        synchronized (store) {
-            store.commit();
+    }
+
+    private interface Write {
+        void run() throws RocksDBException;
+    }
+
+    private static void write(Write write) {
+        try {
+            write.run();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("the engine could not write its data: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void close() {
-        store.close();
+        writes.close();
+        db.close();
+        options.close();
     }
 }

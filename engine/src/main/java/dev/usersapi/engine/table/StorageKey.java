@@ -2,10 +2,6 @@ package dev.usersapi.engine.table;
 
 import dev.usersapi.engine.value.Ordering;
 import dev.usersapi.engine.value.Value;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -17,12 +13,12 @@ import java.util.Optional;
 public record StorageKey(long token, Value hash, Optional<Value> range, Optional<Value> tableHash, Optional<Value> tableRange, int bound)
         implements Comparable<StorageKey> {
 
-    private static final Comparator<Optional<Value>> OPTIONAL_VALUES = (a, b) -> {
+    private static int compareOptional(Optional<Value> a, Optional<Value> b) {
         if (a.isEmpty() || b.isEmpty()) {
             return Boolean.compare(a.isPresent(), b.isPresent());
         }
-        return Ordering.KEYS.compare(a.get(), b.get());
-    };
+        return Ordering.compareKeys(a.get(), b.get());
+    }
 
     static StorageKey of(Value hash, Optional<Value> range) {
         return new StorageKey(token(hash), hash, range, Optional.empty(), Optional.empty(), 0);
@@ -40,26 +36,16 @@ public record StorageKey(long token, Value hash, Optional<Value> range, Optional
         return new StorageKey(token(hash), hash, Optional.empty(), Optional.empty(), Optional.empty(), 1);
     }
 
+    /**
+     * The partition's place in scan order: its value's hash, spread over 64 bits (SplitMix64's
+     * finalizer). Java's hash codes of strings, numbers and byte arrays are specified, so the order
+     * is the same in every run and after a reopen.
+     */
     private static long token(Value hash) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update(hash.type().getBytes(StandardCharsets.US_ASCII));
-            if (hash instanceof Value.S s) {
-                md5.update(s.value().getBytes(StandardCharsets.UTF_8));
-            } else if (hash instanceof Value.N n) {
-                md5.update(n.value().toPlainString().getBytes(StandardCharsets.US_ASCII));
-            } else if (hash instanceof Value.B b) {
-                md5.update(b.value().toArray());
-            }
-            byte[] digest = md5.digest();
-            long token = 0;
-            for (int i = 0; i < 8; i++) {
-                token = (token << 8) | (digest[i] & 0xff);
-            }
-            return token;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        long z = (hash.type().hashCode() * 31L + hash.hashCode()) + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     @Override
@@ -68,18 +54,18 @@ public record StorageKey(long token, Value hash, Optional<Value> range, Optional
         if (order != 0) {
             return order;
         }
-        order = Ordering.KEYS.compare(hash, other.hash);
+        order = Ordering.compareKeys(hash, other.hash);
         if (order != 0) {
             return order;
         }
         if (bound != 0 || other.bound != 0) {
             return Integer.compare(bound, other.bound);
         }
-        order = OPTIONAL_VALUES.compare(range, other.range);
+        order = compareOptional(range, other.range);
         if (order != 0) {
             return order;
         }
-        order = OPTIONAL_VALUES.compare(tableHash, other.tableHash);
-        return order != 0 ? order : OPTIONAL_VALUES.compare(tableRange, other.tableRange);
+        order = compareOptional(tableHash, other.tableHash);
+        return order != 0 ? order : compareOptional(tableRange, other.tableRange);
     }
 }

@@ -9,10 +9,23 @@ import java.util.Optional;
  * have no order (the comparison is false, as in a condition).
  */
 public final class Ordering {
-    public static final Comparator<Value> KEYS = (left, right) -> compare(left, right)
-            .orElseThrow(() -> new IllegalArgumentException("key values of types " + left.type() + " and " + right.type()));
+    public static final Comparator<Value> KEYS = Ordering::compareKeys;
 
     private Ordering() {}
+
+    /** Two key values of one type (N, S or B): the hot path of every table and index, so no boxing. */
+    public static int compareKeys(Value left, Value right) {
+        if (left instanceof Value.S a && right instanceof Value.S b) {
+            return compareUtf8(a.value(), b.value());
+        }
+        if (left instanceof Value.N a && right instanceof Value.N b) {
+            return a.value().compareTo(b.value());
+        }
+        if (left instanceof Value.B a && right instanceof Value.B b) {
+            return a.value().compareTo(b.value());
+        }
+        throw new IllegalArgumentException("key values of types " + left.type() + " and " + right.type());
+    }
 
     public static Optional<Integer> compare(Value left, Value right) {
         if (left instanceof Value.N a && right instanceof Value.N b) {
@@ -29,6 +42,22 @@ public final class Ordering {
 
     /** UTF-8 byte order, computed on the chars: it equals code point order. */
     static int compareUtf8(String a, String b) {
+        int common = Math.min(a.length(), b.length());
+        for (int k = 0; k < common; k++) {
+            char x = a.charAt(k);
+            char y = b.charAt(k);
+            if (x != y) {
+                // Below the surrogates, UTF-16 order is code point order; only there can they differ.
+                if (!Character.isSurrogate(x) && !Character.isSurrogate(y)) {
+                    return Character.compare(x, y);
+                }
+                return compareCodePoints(a.substring(k), b.substring(k));
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    private static int compareCodePoints(String a, String b) {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {
