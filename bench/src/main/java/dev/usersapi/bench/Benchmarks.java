@@ -59,7 +59,12 @@ public final class Benchmarks {
         try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
             coldStart(dynamo.endpoint());
             jarSize();
-            Report.Section capacity = CapacityPerRoute.measure(dynamo.client(), dynamo.dev());
+            DynamoDbClient base = dynamo.client();
+            Report.Section capacity = CapacityPerRoute.measure(meter -> DynamoDbClient.builder()
+                    .endpointOverride(base.serviceClientConfiguration().endpointOverride().orElseThrow())
+                    .region(base.serviceClientConfiguration().region())
+                    .credentialsProvider(base.serviceClientConfiguration().credentialsProvider())
+                    .overrideConfiguration(config -> config.addExecutionInterceptor(meter)).build(), dynamo.dev());
             report.add(capacity);
             EngineBenchmarks engine = new EngineBenchmarks(layout, smoke);
             report.add(engine.capacity(capacity));

@@ -77,14 +77,10 @@ final class CapacityPerRoute {
 
     private CapacityPerRoute() {}
 
-    static Report.Section measure(DynamoDbClient base, StackFile dev) {
+    /** {@code clients} makes the client the handler uses, reaching the database under test, with the meter added to it. */
+    static Report.Section measure(java.util.function.Function<Meter, DynamoDbClient> clients, StackFile dev) {
         Meter meter = new Meter();
-        DynamoDbClient client = DynamoDbClient.builder()
-                .endpointOverride(base.serviceClientConfiguration().endpointOverride().orElseThrow())
-                .region(base.serviceClientConfiguration().region())
-                .credentialsProvider(base.serviceClientConfiguration().credentialsProvider())
-                .overrideConfiguration(config -> config.addExecutionInterceptor(meter))
-                .build();
+        DynamoDbClient client = clients.apply(meter);
         var settings = new UsersTableSettings("users", "email-index", dev.table().retention(), "idempotency-keys",
                 dev.idempotencyTable().retention().orElseThrow());
         UsersApi api = new UsersApi(new UserStore(client, settings),

@@ -77,8 +77,11 @@ public final class DynamoDbEngine implements AutoCloseable {
             return new Answer(200, JSON.writeValueAsBytes(answer));
         } catch (DynamoDbException e) {
             return error(e.type(), e.getMessage(), e.status(), e.item());
-        } catch (IOException e) {
-            return error("InternalServerError", "the engine could not write its answer", 500, java.util.Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            // A defect of the engine's, not the caller's: answered as DynamoDB answers its own failures, and reported.
+            System.err.println("engine: internal error on " + target + ": " + e);
+            e.printStackTrace();
+            return error("InternalServerError", "Internal server error", 500, java.util.Optional.empty());
         }
     }
 
