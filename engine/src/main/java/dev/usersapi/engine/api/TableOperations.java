@@ -122,6 +122,30 @@ final class TableOperations {
         return answer;
     }
 
+    /**
+     * A reopened engine rebuilds tables from their CreateTable request: after an index is added or
+     * removed, the saved request says what the table has now.
+     */
+    private static void rememberIndexes(Table table, ObjectNode definition) {
+        ArrayNode definitions = definition.putArray("AttributeDefinitions");
+        table.attributeTypes().forEach((name, type) -> definitions.addObject().put("AttributeName", name).put("AttributeType", type));
+        ArrayNode global = DynamoDbEngine.JSON.createArrayNode();
+        table.indexes().stream().filter(index -> index.kind() == Index.Kind.GLOBAL).forEach(index -> {
+            ObjectNode saved = global.addObject().put("IndexName", index.name());
+            saved.set("KeySchema", keySchemaJson(index.key()));
+            ObjectNode projection = saved.putObject("Projection").put("ProjectionType", index.projectionType());
+            if (!index.nonKeyAttributes().isEmpty()) {
+                ArrayNode nonKey = projection.putArray("NonKeyAttributes");
+                index.nonKeyAttributes().forEach(nonKey::add);
+            }
+        });
+        if (global.isEmpty()) {
+            definition.remove("GlobalSecondaryIndexes");
+        } else {
+            definition.set("GlobalSecondaryIndexes", global);
+        }
+    }
+
     /** A table as a CreateTable request declares it, checked as DynamoDB checks it. */
     private Table build(JsonNode request, java.time.Instant created) {
         String name = tableName(request);
@@ -298,6 +322,30 @@ final class TableOperations {
 
     ObjectNode update(JsonNode request) {
         Table table = table(request);
+        Map<String, String> types = new LinkedHashMap<>(table.attributeTypes());
+        for (JsonNode definition : request.path("AttributeDefinitions")) {
+            types.put(definition.path("AttributeName").asText(), definition.path("AttributeType").asText());
+        }
+        for (JsonNode change : request.path("GlobalSecondaryIndexUpdates")) {
+            if (change.has("Create")) {
+                JsonNode create = change.get("Create");
+                String indexName = create.path("IndexName").asText();
+                if (table.index(indexName).isPresent()) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: Index with name: " + indexName + " already exists");
+                }
+                table.addIndex(index(create, Index.Kind.GLOBAL, keySchema(create.path("KeySchema"), types)), types);
+            } else if (change.has("Delete")) {
+                String indexName = change.get("Delete").path("IndexName").asText();
+                if (table.index(indexName).isEmpty()) {
+                    throw DynamoDbException.notFound("Requested resource not found: Table: " + table.name() + " index: " + indexName + " not found");
+                }
+                table.removeIndex(indexName);
+            }
+        }
+        if (request.has("GlobalSecondaryIndexUpdates")) {
+            ObjectNode definition = (ObjectNode) definitions.get(table.name());
+            rememberIndexes(table, definition);
+        }
         TableSettings settings = table.settings();
         String billing = Requests.optionalString(request, "BillingMode").orElse(settings.billingMode());
         JsonNode throughput = request.path("ProvisionedThroughput");
@@ -308,7 +356,19 @@ final class TableOperations {
                 throughput.path("WriteCapacityUnits").asLong(settings.writeCapacity()), view, settings.pointInTimeRecovery(), settings.tags()));
         persist(table);
         ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
-        answer.set("TableDescription", description(table));
+        ObjectNode description = description(table);
+        if (request.has("GlobalSecondaryIndexUpdates")) {
+            // As DynamoDB answers: the table UPDATING, a new index CREATING (this engine fills it before answering).
+            description.put("TableStatus", "UPDATING");
+            java.util.Set<String> created = new java.util.HashSet<>();
+            request.path("GlobalSecondaryIndexUpdates").forEach(change -> created.add(change.path("Create").path("IndexName").asText()));
+            description.path("GlobalSecondaryIndexes").forEach(index -> {
+                if (created.contains(index.path("IndexName").asText())) {
+                    ((ObjectNode) index).put("IndexStatus", "CREATING").put("Backfilling", true);
+                }
+            });
+        }
+        answer.set("TableDescription", description);
         return answer;
     }
 

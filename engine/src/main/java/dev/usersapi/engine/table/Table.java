@@ -19,8 +19,8 @@ public final class Table {
 
     private final String name;
     private final KeySchema key;
-    private final Map<String, String> attributeTypes;
-    private final List<Index> indexes;
+    private volatile Map<String, String> attributeTypes;
+    private volatile List<Index> indexes;
     private final Instant created;
     private final ConcurrentSkipListMap<StorageKey, Map<String, Value>> items = new ConcurrentSkipListMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
@@ -55,6 +55,43 @@ public final class Table {
 
     public List<Index> indexes() {
         return indexes;
+    }
+
+    /**
+     * Adds a global secondary index and fills it from the items there now. Every write stripe is
+     * held meanwhile, so no write slips between the fill and the index going live.
+     */
+    public void addIndex(Index index, Map<String, String> newAttributeTypes) {
+        for (ReentrantLock stripe : stripes) {
+            stripe.lock();
+        }
+        try {
+            items.values().forEach(item -> index.add(item, key));
+            List<Index> more = new java.util.ArrayList<>(indexes);
+            more.add(index);
+            Map<String, String> types = new java.util.LinkedHashMap<>(attributeTypes);
+            types.putAll(newAttributeTypes);
+            attributeTypes = java.util.Collections.unmodifiableMap(types);
+            indexes = List.copyOf(more);
+        } finally {
+            for (ReentrantLock stripe : stripes) {
+                stripe.unlock();
+            }
+        }
+    }
+
+    /** Drops an index, and the attribute definitions only it used, as DynamoDB's description then shows them. */
+    public void removeIndex(String indexName) {
+        List<Index> left = indexes.stream().filter(index -> !index.name().equals(indexName)).toList();
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (KeySchema schema : java.util.stream.Stream.concat(java.util.stream.Stream.of(key), left.stream().map(Index::key)).toList()) {
+            used.add(schema.hashName());
+            schema.rangeName().ifPresent(used::add);
+        }
+        Map<String, String> types = new java.util.LinkedHashMap<>(attributeTypes);
+        types.keySet().retainAll(used);
+        attributeTypes = java.util.Collections.unmodifiableMap(types);
+        indexes = left;
     }
 
     public Optional<Index> index(String indexName) {
