@@ -73,6 +73,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             if (request == null || !request.isObject()) {
                 throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
             }
+            RequestShapes.check(request);
             ObjectNode answer = dispatch(target.substring(TARGET_PREFIX.length()), request);
             return new Answer(200, JSON.writeValueAsBytes(answer));
         } catch (DynamoDbException e) {
