@@ -108,6 +108,7 @@ final class ItemOperations {
             written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
         }
         capacity(request, answer, table, writeUnits(written), written);
+        itemCollectionMetrics(request, answer, table, written);
         return answer;
     }
 
@@ -145,6 +146,7 @@ final class ItemOperations {
             written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
         }
         capacity(request, answer, table, writeUnits(written), written);
+        itemCollectionMetrics(request, answer, table, written);
         return answer;
     }
 
@@ -184,6 +186,7 @@ final class ItemOperations {
         ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
         returnValues(request.path("ReturnValues").asText("NONE"), written, update, answer);
         capacity(request, answer, table, writeUnits(written), written);
+        itemCollectionMetrics(request, answer, table, written);
         return answer;
     }
 
@@ -414,6 +417,27 @@ final class ItemOperations {
 
     private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
         return () -> iterator;
+    }
+
+    /**
+     * For a table with local secondary indexes, the size of the written item's collection (the
+     * items sharing its partition key), as DynamoDB estimates it: a range in GB.
+     */
+    private static void itemCollectionMetrics(JsonNode request, ObjectNode answer, Table table, Table.Written written) {
+        boolean hasLocal = table.indexes().stream().anyMatch(index -> index.kind() == Index.Kind.LOCAL);
+        if (!hasLocal || !request.path("ReturnItemCollectionMetrics").asText("NONE").equals("SIZE")) {
+            return;
+        }
+        Map<String, Value> item = written.after().or(written::before).orElse(null);
+        if (item == null) {
+            return;
+        }
+        String hashName = table.key().hashName();
+        long bytes = table.partition(item.get(hashName)).values().stream().mapToLong(ItemSizes::of).sum();
+        double gb = bytes / (1024.0 * 1024 * 1024);
+        ObjectNode metrics = answer.putObject("ItemCollectionMetrics");
+        metrics.putObject("ItemCollectionKey").set(hashName, AttributeValues.write(item.get(hashName)));
+        metrics.putArray("SizeEstimateRangeGB").add(Math.floor(gb)).add(Math.floor(gb) + 1.0);
     }
 
     /** Reads cost one unit per 4 KB read (at least one), half that when eventually consistent. */

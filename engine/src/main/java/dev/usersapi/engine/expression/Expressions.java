@@ -101,6 +101,10 @@ public final class Expressions {
                 if (first.overlaps(second)) {
                     throw overlap(kind, first, second);
                 }
+                if (first.conflicts(second)) {
+                    throw new ExpressionException("Invalid " + kind + ": Two document paths conflict with each other; must remove or rewrite one of these paths; path one: "
+                            + first.describe() + ", path two: " + second.describe());
+                }
             }
         }
         return new Update(actions);

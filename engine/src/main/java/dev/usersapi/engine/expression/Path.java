@@ -35,6 +35,22 @@ public record Path(List<Step> steps) {
         return steps.subList(0, common).equals(other.steps.subList(0, common));
     }
 
+    /**
+     * True when the paths part where one takes a list element and the other a map member: they
+     * disagree on what the value there is.
+     */
+    public boolean conflicts(Path other) {
+        int common = Math.min(steps.size(), other.steps.size());
+        for (int i = 0; i < common; i++) {
+            Step mine = steps.get(i);
+            Step theirs = other.steps.get(i);
+            if (!mine.equals(theirs)) {
+                return mine.getClass() != theirs.getClass();
+            }
+        }
+        return false;
+    }
+
     /** DynamoDB's way of printing a path in its messages: {@code [a, b, [3]]}. */
     public String describe() {
         StringBuilder text = new StringBuilder("[");

@@ -63,7 +63,11 @@ class HandPickedConformanceTest {
             String table = "t" + Integer.toHexString(scenario.name().hashCode()) + "_" + System.nanoTime() % 100_000;
             for (String request : scenario.requests()) {
                 int space = request.indexOf(' ');
-                conformance.same(request.substring(0, space), request.substring(space + 1).replace("$T", table));
+                String body = request.substring(space + 1).replace("$T", table);
+                // "@2049" in a case stands for a string of 2,049 characters: key size limits without pages of x's.
+                java.util.regex.Matcher sized = java.util.regex.Pattern.compile("\"@(\\d+)\"").matcher(body);
+                body = sized.replaceAll(match -> "\"" + "k".repeat(Integer.parseInt(match.group(1))) + "\"");
+                conformance.same(request.substring(0, space), body);
             }
         }));
     }
