@@ -2,8 +2,8 @@ package dev.usersapi.engine.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.json.JsonTrees;
 import dev.usersapi.engine.storage.DiskStore;
 import dev.usersapi.engine.storage.Store;
 import dev.usersapi.engine.table.DynamoDbException;
@@ -21,7 +21,6 @@ import java.util.zip.CRC32;
  */
 public final class DynamoDbEngine implements AutoCloseable {
     public static final String TARGET_PREFIX = "DynamoDB_20120810.";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the engine answers: status, body, and the CRC32 of the body the SDKs check. */
     public record Answer(int status, byte[] body) {
@@ -66,7 +65,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             }
             JsonNode request;
             try {
-                request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+                request = body.length == 0 ? JsonTrees.object() : JsonTrees.read(body);
             } catch (JsonProcessingException e) {
                 throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
             }
@@ -75,7 +74,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             }
             RequestShapes.check(request);
             ObjectNode answer = dispatch(target.substring(TARGET_PREFIX.length()), request);
-            return new Answer(200, JSON.writeValueAsBytes(answer));
+            return new Answer(200, JsonTrees.bytes(answer));
         } catch (DynamoDbException e) {
             return error(e.type(), e.getMessage(), e.status(), e.item());
         } catch (IOException | RuntimeException e) {
@@ -124,11 +123,11 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     private static Answer error(String type, String message, int status,
                                 java.util.Optional<Map<String, dev.usersapi.engine.value.Value>> item) {
-        ObjectNode body = JSON.createObjectNode().put("__type", namespace(type) + "#" + type);
+        ObjectNode body = JsonTrees.object().put("__type", namespace(type) + "#" + type);
         if (message != null) {
             body.put("message", message);
         }
         item.ifPresent(seen -> body.set("Item", dev.usersapi.engine.value.AttributeValues.write(seen)));
-        return new Answer(status, body.toString().getBytes(StandardCharsets.UTF_8));
+        return new Answer(status, JsonTrees.bytes(body));
     }
 }

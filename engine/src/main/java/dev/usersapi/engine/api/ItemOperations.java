@@ -12,6 +12,7 @@ import dev.usersapi.engine.expression.Operand;
 import dev.usersapi.engine.expression.Path;
 import dev.usersapi.engine.expression.Placeholders;
 import dev.usersapi.engine.expression.Update;
+import dev.usersapi.engine.json.JsonTrees;
 import dev.usersapi.engine.table.DynamoDbException;
 import dev.usersapi.engine.table.Index;
 import dev.usersapi.engine.table.KeySchema;
@@ -103,7 +104,7 @@ final class ItemOperations {
             }
             return Optional.of(item);
         });
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         if (returnValues.equals("ALL_OLD")) {
             written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
         }
@@ -120,7 +121,7 @@ final class ItemOperations {
         Optional<List<Path>> projection = projection(request, placeholders);
         checkUsed(placeholders);
         Optional<Map<String, Value>> item = table.get(key);
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         item.ifPresent(found -> answer.set("Item", AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
         boolean consistent = request.path("ConsistentRead").asBoolean(false);
         double units = readUnits(item.map(ItemSizes::of).orElse(0L), consistent);
@@ -141,7 +142,7 @@ final class ItemOperations {
             }
             return Optional.empty();
         });
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         if (request.path("ReturnValues").asText("NONE").equals("ALL_OLD")) {
             written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
         }
@@ -183,7 +184,7 @@ final class ItemOperations {
             Requests.checkItem(table, after);
             return Optional.of(after);
         });
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         returnValues(request.path("ReturnValues").asText("NONE"), written, update, answer);
         capacity(request, answer, table, writeUnits(written), written);
         itemCollectionMetrics(request, answer, table, written);
@@ -295,7 +296,7 @@ final class ItemOperations {
         String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
         KeySchema tableKey = table.key();
         KeySchema ordering = index.map(Index::key).orElse(tableKey);
-        ArrayNode found = DynamoDbEngine.JSON.createArrayNode();
+        ArrayNode found = JsonTrees.array();
         int count = 0;
         int scanned = 0;
         long bytesRead = 0;
@@ -319,7 +320,7 @@ final class ItemOperations {
                 }
             }
         }
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         if (!select.equals("COUNT")) {
             answer.set("Items", found);
         }
@@ -338,7 +339,7 @@ final class ItemOperations {
     }
 
     ObjectNode batchGet(JsonNode request) {
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ObjectNode responses = answer.putObject("Responses");
         int keys = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
@@ -347,7 +348,7 @@ final class ItemOperations {
         if (keys > 100) {
             throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
         }
-        ArrayNode consumed = DynamoDbEngine.JSON.createArrayNode();
+        ArrayNode consumed = JsonTrees.array();
         for (var entry : iterable(request.path("RequestItems").fields())) {
             Table table = catalog.get(entry.getKey());
             if (table == null) {
@@ -410,7 +411,7 @@ final class ItemOperations {
         for (Pending write : pending) {
             write.table().write(write.key(), current -> write.item());
         }
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         answer.putObject("UnprocessedItems");
         return answer;
     }
@@ -458,8 +459,8 @@ final class ItemOperations {
             return;
         }
         double total = units;
-        ObjectNode global = DynamoDbEngine.JSON.createObjectNode();
-        ObjectNode local = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode global = JsonTrees.object();
+        ObjectNode local = JsonTrees.object();
         for (Index index : table.indexes()) {
             double indexUnits = indexWriteUnits(index, table.key(), written);
             if (indexUnits > 0) {

@@ -3,6 +3,7 @@ package dev.usersapi.engine.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.json.JsonTrees;
 import dev.usersapi.engine.table.DynamoDbException;
 import dev.usersapi.engine.table.Index;
 import dev.usersapi.engine.table.KeySchema;
@@ -41,7 +42,7 @@ final class TableOperations {
         store.tables().forEach((name, saved) -> {
             JsonNode record;
             try {
-                record = DynamoDbEngine.JSON.readTree(saved);
+                record = JsonTrees.read(saved);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("the stored definition of table " + name + " is unreadable", e);
             }
@@ -57,7 +58,7 @@ final class TableOperations {
             }
             for (Map.Entry<String, byte[]> item : store.items(name)) {
                 try {
-                    table.load(dev.usersapi.engine.value.AttributeValues.item(DynamoDbEngine.JSON.readTree(item.getValue())));
+                    table.load(dev.usersapi.engine.value.AttributeValues.item(JsonTrees.read(item.getValue())));
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
                 }
@@ -69,7 +70,7 @@ final class TableOperations {
 
     /** Saves a table's definition and current settings, so that a reopened engine has it as it is now. */
     private void persist(Table table) {
-        ObjectNode record = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode record = JsonTrees.object();
         record.set("request", definitions.get(table.name()));
         record.put("created", table.created().toEpochMilli());
         TableSettings settings = table.settings();
@@ -80,7 +81,7 @@ final class TableOperations {
         ObjectNode tags = saved.putObject("tags");
         settings.tags().forEach(tags::put);
         Optional.ofNullable(timeToLive.get(table.name())).ifPresent(ttl -> record.put("timeToLiveAttribute", ttl.get("AttributeName")));
-        store.saveTable(table.name(), record.toString());
+        store.saveTable(table.name(), JsonTrees.text(record));
     }
 
     static String arn(String table) {
@@ -113,7 +114,7 @@ final class TableOperations {
         }
         definitions.put(table.name(), request.deepCopy());
         persist(table);
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ObjectNode description = description(table);
         // DynamoDB answers CreateTable while the table is being created; this engine's tables are usable at once.
         description.put("TableStatus", "CREATING");
@@ -129,7 +130,7 @@ final class TableOperations {
     private static void rememberIndexes(Table table, ObjectNode definition) {
         ArrayNode definitions = definition.putArray("AttributeDefinitions");
         table.attributeTypes().forEach((name, type) -> definitions.addObject().put("AttributeName", name).put("AttributeType", type));
-        ArrayNode global = DynamoDbEngine.JSON.createArrayNode();
+        ArrayNode global = JsonTrees.array();
         table.indexes().stream().filter(index -> index.kind() == Index.Kind.GLOBAL).forEach(index -> {
             ObjectNode saved = global.addObject().put("IndexName", index.name());
             saved.set("KeySchema", keySchemaJson(index.key()));
@@ -229,13 +230,13 @@ final class TableOperations {
         if (table == null) {
             throw DynamoDbException.notFound("Requested resource not found: Table: " + name + " not found");
         }
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         answer.set("Table", description(table));
         return answer;
     }
 
     private ObjectNode description(Table table) {
-        ObjectNode json = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode json = JsonTrees.object();
         ArrayNode definitions = json.putArray("AttributeDefinitions");
         table.attributeTypes().forEach((name, type) -> definitions.addObject().put("AttributeName", name).put("AttributeType", type));
         json.put("TableName", table.name());
@@ -254,7 +255,7 @@ final class TableOperations {
             json.putObject("TableThroughputModeSummary").put("TableThroughputMode", "PAY_PER_REQUEST");
         }
         for (Index.Kind kind : Index.Kind.values()) {
-            ArrayNode indexes = DynamoDbEngine.JSON.createArrayNode();
+            ArrayNode indexes = JsonTrees.array();
             table.indexes().stream().filter(index -> index.kind() == kind).forEach(index -> {
                 ObjectNode description = indexes.addObject();
                 description.put("IndexName", index.name());
@@ -286,7 +287,7 @@ final class TableOperations {
     }
 
     private static ArrayNode keySchemaJson(KeySchema key) {
-        ArrayNode schema = DynamoDbEngine.JSON.createArrayNode();
+        ArrayNode schema = JsonTrees.array();
         schema.addObject().put("AttributeName", key.hashName()).put("KeyType", "HASH");
         key.rangeName().ifPresent(range -> schema.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
         return schema;
@@ -296,7 +297,7 @@ final class TableOperations {
         TreeSet<String> names = new TreeSet<>(catalog.keySet());
         Optional<String> start = Requests.optionalString(request, "ExclusiveStartTableName");
         int limit = request.path("Limit").asInt(100);
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ArrayNode listed = answer.putArray("TableNames");
         for (String name : start.map(s -> names.tailSet(s, false)).orElse(names)) {
             if (listed.size() == limit) {
@@ -313,7 +314,7 @@ final class TableOperations {
         catalog.remove(table.name());
         definitions.remove(table.name());
         store.dropTable(table.name());
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ObjectNode description = description(table);
         description.put("TableStatus", "DELETING");
         answer.set("TableDescription", description);
@@ -355,7 +356,7 @@ final class TableOperations {
         table.settings(new TableSettings(billing, throughput.path("ReadCapacityUnits").asLong(settings.readCapacity()),
                 throughput.path("WriteCapacityUnits").asLong(settings.writeCapacity()), view, settings.pointInTimeRecovery(), settings.tags()));
         persist(table);
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ObjectNode description = description(table);
         if (request.has("GlobalSecondaryIndexUpdates")) {
             // As DynamoDB answers: the table UPDATING, a new index CREATING (this engine fills it before answering).
@@ -375,7 +376,7 @@ final class TableOperations {
     ObjectNode describeTimeToLive(JsonNode request) {
         Table table = table(request);
         Map<String, String> ttl = timeToLive.getOrDefault(table.name(), Map.of());
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ObjectNode description = answer.putObject("TimeToLiveDescription");
         if (ttl.isEmpty()) {
             description.put("TimeToLiveStatus", "DISABLED");
@@ -394,7 +395,7 @@ final class TableOperations {
             timeToLive.remove(table.name());
         }
         persist(table);
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         answer.set("TimeToLiveSpecification", specification.deepCopy());
         return answer;
     }
@@ -414,7 +415,7 @@ final class TableOperations {
     }
 
     private static ObjectNode backups(Table table) {
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ObjectNode description = answer.putObject("ContinuousBackupsDescription").put("ContinuousBackupsStatus", "ENABLED");
         description.putObject("PointInTimeRecoveryDescription")
                 .put("PointInTimeRecoveryStatus", table.settings().pointInTimeRecovery() ? "ENABLED" : "DISABLED");
@@ -435,7 +436,7 @@ final class TableOperations {
         Map<String, String> tags = new LinkedHashMap<>(table.settings().tags());
         request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
         retag(table, tags);
-        return DynamoDbEngine.JSON.createObjectNode();
+        return JsonTrees.object();
     }
 
     ObjectNode untag(JsonNode request) {
@@ -443,7 +444,7 @@ final class TableOperations {
         Map<String, String> tags = new LinkedHashMap<>(table.settings().tags());
         request.path("TagKeys").forEach(key -> tags.remove(key.asText()));
         retag(table, tags);
-        return DynamoDbEngine.JSON.createObjectNode();
+        return JsonTrees.object();
     }
 
     private void retag(Table table, Map<String, String> tags) {
@@ -455,7 +456,7 @@ final class TableOperations {
 
     ObjectNode listTags(JsonNode request) {
         Table table = byArn(request);
-        ObjectNode answer = DynamoDbEngine.JSON.createObjectNode();
+        ObjectNode answer = JsonTrees.object();
         ArrayNode tags = answer.putArray("Tags");
         table.settings().tags().forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
         return answer;

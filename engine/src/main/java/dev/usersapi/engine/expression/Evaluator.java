@@ -304,7 +304,7 @@ public final class Evaluator {
 
     /** DynamoDB's way of printing a value in messages: {@code {N:5}}, {@code {S:abc}}. */
     static String describe(Value value) {
-        String json = dev.usersapi.engine.value.AttributeValues.write(value).toString();
+        String json = dev.usersapi.engine.json.JsonTrees.text(dev.usersapi.engine.value.AttributeValues.write(value));
         return json.replace("\"", "");
     }
 }

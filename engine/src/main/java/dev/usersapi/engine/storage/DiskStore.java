@@ -60,7 +60,7 @@ public final class DiskStore implements Store {
     }
 
     private static String json(Map<String, Value> attributes) {
-        return AttributeValues.write(attributes).toString();
+        return dev.usersapi.engine.json.JsonTrees.text(AttributeValues.write(attributes));
     }
 
     @Override
