@@ -54,9 +54,12 @@ public record StorageKey(long token, Value hash, Optional<Value> range, Optional
         if (order != 0) {
             return order;
         }
-        order = Ordering.compareKeys(hash, other.hash);
-        if (order != 0) {
-            return order;
+        // Equal tokens almost always mean one partition: an equality test (intrinsic) spares the ordered compare.
+        if (!hash.equals(other.hash)) {
+            order = Ordering.compareKeys(hash, other.hash);
+            if (order != 0) {
+                return order;
+            }
         }
         if (bound != 0 || other.bound != 0) {
             return Integer.compare(bound, other.bound);
