@@ -343,6 +343,10 @@ final class ItemOperations {
         ObjectNode responses = answer.putObject("Responses");
         int keys = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
+            if (entry.getValue().path("Keys").size() == 0) {
+                throw DynamoDbException.validation("1 validation error detected: Value '[]' at 'requestItems." + entry.getKey()
+                        + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+            }
             keys += entry.getValue().path("Keys").size();
         }
         if (keys > 100) {
@@ -361,8 +365,15 @@ final class ItemOperations {
             ArrayNode items = responses.putArray(entry.getKey());
             double units = 0;
             boolean consistent = tableRequest.path("ConsistentRead").asBoolean(false);
+            List<Map<String, Value>> tableKeys = new ArrayList<>();
             for (JsonNode keyJson : tableRequest.path("Keys")) {
                 Map<String, Value> key = Requests.key(table, keyJson);
+                if (tableKeys.contains(key)) {
+                    throw DynamoDbException.validation("Provided list of item keys contains duplicates");
+                }
+                tableKeys.add(key);
+            }
+            for (Map<String, Value> key : tableKeys) {
                 Optional<Map<String, Value>> item = table.get(key);
                 item.ifPresent(found -> items.add(AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
                 units += readUnits(item.map(ItemSizes::of).orElse(0L), consistent);
@@ -379,10 +390,16 @@ final class ItemOperations {
     ObjectNode batchWrite(JsonNode request) {
         int requests = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
-            requests += entry.getValue().size();
+            int size = entry.getValue().size();
+            if (size == 0 || size > 25) {
+                throw DynamoDbException.validation("1 validation error detected: Value '" + JsonTrees.text(request.path("RequestItems"))
+                        + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: "
+                        + "[Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+            }
+            requests += size;
         }
         if (requests > 25) {
-            throw DynamoDbException.validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+            throw DynamoDbException.validation("Too many items requested for the BatchWriteItem call");
         }
         record Pending(Table table, Map<String, Value> key, Optional<Map<String, Value>> item) {}
         List<Pending> pending = new ArrayList<>();

@@ -38,6 +38,23 @@ enum KnownDifferences {
         }
     },
     /**
+     * A failed condition with ReturnValuesOnConditionCheckFailure: ALL_OLD: DynamoDB returns the
+     * item it tested in the ConditionalCheckFailedException ([API reference, PutItem](
+     * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html), and its
+     * errors); dynalite predates the parameter and returns none. The service's handlers rely on it.
+     */
+    ITEM_ON_CONDITION_FAILURE(Pattern.compile(""), Pattern.compile("")) {
+        @Override
+        boolean explains(JsonNode dynalite, JsonNode engine) {
+            if (!engine.has("Item") || dynalite.has("Item") || !engine.path("__type").asText().endsWith("#ConditionalCheckFailedException")) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode withoutItem = engine.deepCopy();
+            withoutItem.remove("Item");
+            return Conformance.normalize(dynalite).equals(Conformance.normalize(withoutItem));
+        }
+    },
+    /**
      * Local secondary indexes: dynalite neither counts their writes in ConsumedCapacity nor returns
      * ItemCollectionMetrics. DynamoDB does both (developer guide, "Provisioned throughput
      * considerations for Local Secondary Indexes": an index key that changes costs a delete and a
