@@ -33,6 +33,7 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     private final TableOperations tables;
     private final ItemOperations items;
+    private final StreamOperations streams;
     private final Store store;
 
     /** An engine whose tables live in memory only. */
@@ -45,6 +46,7 @@ public final class DynamoDbEngine implements AutoCloseable {
         this.store = store;
         this.tables = new TableOperations(catalog, clock, store);
         this.items = new ItemOperations(catalog);
+        this.streams = new StreamOperations(tables, clock);
         tables.restore();
     }
 
@@ -60,7 +62,8 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     public Answer handle(String target, byte[] body) {
         try {
-            if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            boolean streamsApi = target != null && target.startsWith(StreamOperations.TARGET_PREFIX);
+            if (target == null || !target.startsWith(TARGET_PREFIX) && !streamsApi) {
                 throw new DynamoDbException("UnknownOperationException", null, 400);
             }
             JsonNode request;
@@ -73,7 +76,8 @@ public final class DynamoDbEngine implements AutoCloseable {
                 throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
             }
             RequestShapes.check(request);
-            ObjectNode answer = dispatch(target.substring(TARGET_PREFIX.length()), request);
+            ObjectNode answer = streamsApi ? streams.dispatch(target.substring(StreamOperations.TARGET_PREFIX.length()), request)
+                    : dispatch(target.substring(TARGET_PREFIX.length()), request);
             return new Answer(200, JsonTrees.bytes(answer));
         } catch (DynamoDbException e) {
             return error(e.type(), e.getMessage(), e.status(), e.item());

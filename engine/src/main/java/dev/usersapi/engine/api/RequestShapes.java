@@ -33,7 +33,10 @@ final class RequestShapes {
             Map.entry("Projection", Kind.OBJECT), Map.entry("ProjectionType", Kind.STRING), Map.entry("NonKeyAttributes", Kind.ARRAY),
             Map.entry("ReadCapacityUnits", Kind.NUMBER), Map.entry("WriteCapacityUnits", Kind.NUMBER), Map.entry("StreamEnabled", Kind.BOOLEAN),
             Map.entry("StreamViewType", Kind.STRING), Map.entry("Enabled", Kind.BOOLEAN), Map.entry("PointInTimeRecoveryEnabled", Kind.BOOLEAN),
-            Map.entry("Create", Kind.OBJECT), Map.entry("Delete", Kind.OBJECT), Map.entry("Value", Kind.STRING));
+            Map.entry("Create", Kind.OBJECT), Map.entry("Delete", Kind.OBJECT), Map.entry("Value", Kind.STRING),
+            Map.entry("StreamArn", Kind.STRING), Map.entry("ShardId", Kind.STRING), Map.entry("ShardIteratorType", Kind.STRING),
+            Map.entry("SequenceNumber", Kind.STRING), Map.entry("ShardIterator", Kind.STRING), Map.entry("ExclusiveStartShardId", Kind.STRING),
+            Map.entry("ExclusiveStartStreamArn", Kind.STRING));
 
     /** Members whose values are maps of the caller's own names: their keys are data, not members. */
     private static final java.util.Set<String> MAPS_OF_DATA = java.util.Set.of("Item", "Key", "ExclusiveStartKey", "ExpressionAttributeNames",

@@ -63,6 +63,7 @@ final class TableOperations {
                     throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
                 }
             }
+            table.settings().streamViewType().ifPresent(view -> table.stream(Optional.of(newStream(table, view))));
             definitions.put(name, record.path("request"));
             catalog.put(name, table);
         });
@@ -109,6 +110,7 @@ final class TableOperations {
 
     ObjectNode create(JsonNode request) {
         Table table = build(request, clock.instant());
+        table.settings().streamViewType().ifPresent(view -> table.stream(Optional.of(newStream(table, view))));
         if (catalog.putIfAbsent(table.name(), table) != null) {
             throw new DynamoDbException("ResourceInUseException", "", 400);
         }
@@ -145,6 +147,22 @@ final class TableOperations {
         } else {
             definition.set("GlobalSecondaryIndexes", global);
         }
+    }
+
+    /** A new stream for the table, labelled with its creation time as DynamoDB labels streams. */
+    private dev.usersapi.engine.stream.TableStream newStream(Table table, String viewType) {
+        java.time.Instant now = clock.instant();
+        String label = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC).format(now);
+        return new dev.usersapi.engine.stream.TableStream(arn(table.name()) + "/stream/" + label, label, viewType, now, clock);
+    }
+
+    /** The table's stream, for the Streams API: by its ARN. */
+    Optional<Table> tableOfStream(String streamArn) {
+        return catalog.values().stream().filter(table -> table.stream().map(s -> s.arn().equals(streamArn)).orElse(false)).findFirst();
+    }
+
+    java.util.Collection<Table> tables() {
+        return catalog.values();
     }
 
     /** A table as a CreateTable request declares it, checked as DynamoDB checks it. */
@@ -276,12 +294,10 @@ final class TableOperations {
                 json.set(kind == Index.Kind.GLOBAL ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes", indexes);
             }
         }
-        settings.streamViewType().ifPresent(view -> {
-            json.putObject("StreamSpecification").put("StreamEnabled", true).put("StreamViewType", view);
-            String label = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
-                    java.time.LocalDateTime.ofInstant(table.created(), java.time.ZoneOffset.UTC)).substring(0, 23);
-            json.put("LatestStreamLabel", label);
-            json.put("LatestStreamArn", arn(table.name()) + "/stream/" + label);
+        settings.streamViewType().ifPresent(view -> json.putObject("StreamSpecification").put("StreamEnabled", true).put("StreamViewType", view));
+        table.stream().ifPresent(stream -> {
+            json.put("LatestStreamLabel", stream.label());
+            json.put("LatestStreamArn", stream.arn());
         });
         return json;
     }
@@ -355,6 +371,14 @@ final class TableOperations {
                 : stream.path("StreamEnabled").asBoolean(false) ? Optional.of(stream.path("StreamViewType").asText()) : Optional.empty();
         table.settings(new TableSettings(billing, throughput.path("ReadCapacityUnits").asLong(settings.readCapacity()),
                 throughput.path("WriteCapacityUnits").asLong(settings.writeCapacity()), view, settings.pointInTimeRecovery(), settings.tags()));
+        if (!stream.isMissingNode()) {
+            boolean wasOn = settings.streamViewType().isPresent();
+            if (view.isPresent() && !wasOn) {
+                table.stream(Optional.of(newStream(table, view.get())));
+            } else if (view.isEmpty() && wasOn) {
+                table.stream(Optional.empty());
+            }
+        }
         persist(table);
         ObjectNode answer = JsonTrees.object();
         ObjectNode description = description(table);

@@ -25,6 +25,9 @@ public final class Table {
     private final ConcurrentSkipListMap<StorageKey, Map<String, Value>> items = new ConcurrentSkipListMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private volatile TableSettings settings;
+    /** The table's latest stream, and whether it records: a disabled stream stays readable for 24 hours. */
+    private volatile Optional<dev.usersapi.engine.stream.TableStream> stream = Optional.empty();
+    private volatile boolean streaming;
     private final dev.usersapi.engine.storage.Store store;
 
     public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings,
@@ -161,6 +164,9 @@ public final class Table {
                 items.remove(storage);
                 store.remove(name, orderedKey(keyAttributes));
             }
+            if (streaming) {
+                stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, Optional.empty()));
+            }
         } finally {
             lock.unlock();
         }
@@ -182,6 +188,24 @@ public final class Table {
         Map<String, Value> keyAttributes = key.keyOf(item).orElseThrow(() -> new IllegalStateException("a stored item without its key in " + name));
         items.put(storageKey(keyAttributes), item);
         indexes.forEach(index -> index.add(item, key));
+    }
+
+    /** Starts recording into a new stream (StreamEnabled true), or stops recording (false). */
+    public void stream(Optional<dev.usersapi.engine.stream.TableStream> started) {
+        if (started.isPresent()) {
+            stream = started;
+            streaming = true;
+        } else {
+            streaming = false;
+        }
+    }
+
+    public Optional<dev.usersapi.engine.stream.TableStream> stream() {
+        return stream;
+    }
+
+    public boolean streaming() {
+        return streaming;
     }
 
     /** All items, partition by partition, from just after {@code start} when given. */

@@ -1,0 +1,159 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.json.JsonTrees;
+import dev.usersapi.engine.stream.TableStream;
+import dev.usersapi.engine.table.DynamoDbException;
+import dev.usersapi.engine.table.Table;
+import dev.usersapi.engine.value.AttributeValues;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The DynamoDB Streams API on the engine's endpoint ({@code X-Amz-Target:
+ * DynamoDBStreams_20120810.<Operation>}): ListStreams, DescribeStream, GetShardIterator and
+ * GetRecords, as its API reference defines them. Shard iterators expire after 15 minutes.
+ */
+final class StreamOperations {
+    static final String TARGET_PREFIX = "DynamoDBStreams_20120810.";
+    private static final Duration ITERATOR_LIFETIME = Duration.ofMinutes(15);
+
+    private final TableOperations tables;
+    private final Clock clock;
+
+    StreamOperations(TableOperations tables, Clock clock) {
+        this.tables = tables;
+        this.clock = clock;
+    }
+
+    ObjectNode dispatch(String operation, JsonNode request) {
+        return switch (operation) {
+            case "ListStreams" -> list(request);
+            case "DescribeStream" -> describe(request);
+            case "GetShardIterator" -> iterator(request);
+            case "GetRecords" -> records(request);
+            default -> throw new DynamoDbException("UnknownOperationException", null, 400);
+        };
+    }
+
+    private TableStream stream(String arn) {
+        return tables.tableOfStream(arn).flatMap(Table::stream)
+                .orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
+    }
+
+    private ObjectNode list(JsonNode request) {
+        Optional<String> table = Requests.optionalString(request, "TableName");
+        ObjectNode answer = JsonTrees.object();
+        ArrayNode streams = answer.putArray("Streams");
+        tables.tables().stream().filter(t -> table.map(t.name()::equals).orElse(true)).sorted(java.util.Comparator.comparing(Table::name))
+                .forEach(t -> t.stream().ifPresent(stream -> streams.addObject().put("StreamArn", stream.arn())
+                        .put("TableName", t.name()).put("StreamLabel", stream.label())));
+        return answer;
+    }
+
+    private ObjectNode describe(JsonNode request) {
+        String arn = Requests.string(request, "StreamArn");
+        Table table = tables.tableOfStream(arn).orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
+        TableStream stream = table.stream().orElseThrow();
+        ObjectNode answer = JsonTrees.object();
+        ObjectNode description = answer.putObject("StreamDescription");
+        description.put("StreamArn", stream.arn()).put("StreamLabel", stream.label())
+                .put("StreamStatus", table.streaming() && table.stream().get() == stream ? "ENABLED" : "DISABLED")
+                .put("StreamViewType", stream.viewType()).put("CreationRequestDateTime", stream.created().toEpochMilli() / 1000.0)
+                .put("TableName", table.name());
+        ArrayNode key = description.putArray("KeySchema");
+        key.addObject().put("AttributeName", table.key().hashName()).put("KeyType", "HASH");
+        table.key().rangeName().ifPresent(range -> key.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
+        ArrayNode shards = description.putArray("Shards");
+        boolean after = request.hasNonNull("ExclusiveStartShardId") && request.get("ExclusiveStartShardId").asText().equals(stream.shardId());
+        if (!after) {
+            ObjectNode shard = shards.addObject().put("ShardId", stream.shardId());
+            ObjectNode range = shard.putObject("SequenceNumberRange");
+            range.put("StartingSequenceNumber", stream.firstSequenceNumber().orElse("000000000000000000001"));
+        }
+        return answer;
+    }
+
+    /** An iterator names the stream, the shard, a position in it, and when it was issued. */
+    private record Iterator(String arn, String shardId, long position, Instant issued) {
+        String token() {
+            String text = arn + "|" + shardId + "|" + position + "|" + issued.toEpochMilli();
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Iterator parse(String token) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
+                return new Iterator(parts[0], parts[1], Long.parseLong(parts[2]), Instant.ofEpochMilli(Long.parseLong(parts[3])));
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                throw DynamoDbException.validation("Invalid ShardIterator");
+            }
+        }
+    }
+
+    private ObjectNode iterator(JsonNode request) {
+        String arn = Requests.string(request, "StreamArn");
+        TableStream stream = stream(arn);
+        String shardId = Requests.string(request, "ShardId");
+        if (!shardId.equals(stream.shardId())) {
+            throw DynamoDbException.notFound("Requested resource not found: Shard does not exist");
+        }
+        String type = Requests.string(request, "ShardIteratorType");
+        long position = switch (type) {
+            case "TRIM_HORIZON" -> stream.firstPosition();
+            case "LATEST" -> stream.endPosition();
+            case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
+                String sequence = Requests.string(request, "SequenceNumber");
+                long at = stream.positionOf(sequence).orElseThrow(() -> new DynamoDbException("TrimmedDataAccessException",
+                        "The requested sequence number " + sequence + " is beyond the trim horizon or not in this shard", 400));
+                yield type.equals("AT_SEQUENCE_NUMBER") ? at : at + 1;
+            }
+            default -> throw DynamoDbException.validation("1 validation error detected: Value '" + type
+                    + "' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: "
+                    + "[AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]");
+        };
+        ObjectNode answer = JsonTrees.object();
+        answer.put("ShardIterator", new Iterator(arn, shardId, position, clock.instant()).token());
+        return answer;
+    }
+
+    private ObjectNode records(JsonNode request) {
+        Iterator iterator = Iterator.parse(Requests.string(request, "ShardIterator"));
+        Instant now = clock.instant();
+        if (iterator.issued().plus(ITERATOR_LIFETIME).isBefore(now)) {
+            throw new DynamoDbException("ExpiredIteratorException", "Iterator expired. The iterator was created at time "
+                    + iterator.issued() + " while right now it is " + now + ".", 400);
+        }
+        TableStream stream = stream(iterator.arn());
+        int limit = request.path("Limit").asInt(1000);
+        if (limit < 1 || limit > 1000) {
+            throw DynamoDbException.validation("1 validation error detected: Value '" + limit
+                    + "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+        }
+        List<TableStream.Record> read = stream.read(iterator.position(), limit).orElseThrow(() -> new DynamoDbException(
+                "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.", 400));
+        ObjectNode answer = JsonTrees.object();
+        ArrayNode records = answer.putArray("Records");
+        for (TableStream.Record record : read) {
+            ObjectNode json = records.addObject().put("eventID", record.eventId()).put("eventName", record.eventName())
+                    .put("eventVersion", "1.1").put("eventSource", "aws:dynamodb").put("awsRegion", "us-east-1");
+            ObjectNode change = json.putObject("dynamodb");
+            change.put("ApproximateCreationDateTime", record.created().getEpochSecond());
+            change.set("Keys", AttributeValues.write(record.keys()));
+            record.newImage().ifPresent(image -> change.set("NewImage", AttributeValues.write(image)));
+            record.oldImage().ifPresent(image -> change.set("OldImage", AttributeValues.write(image)));
+            change.put("SequenceNumber", record.sequenceNumber()).put("SizeBytes", record.sizeBytes()).put("StreamViewType", record.viewType());
+            record.userIdentity().ifPresent(principal -> json.putObject("userIdentity").put("type", "Service").put("principalId", principal));
+        }
+        // A shard stays open while its table streams, so a reader always gets an iterator to go on with.
+        answer.put("NextShardIterator", new Iterator(iterator.arn(), iterator.shardId(), iterator.position() + read.size(), now).token());
+        return answer;
+    }
+}
