@@ -18,7 +18,10 @@ public final class Tables {
     public record Reply(int status, JsonNode body) {}
 
     public static Reply call(DynamoDbEngine engine, String operation, String body) {
-        DynamoDbEngine.Answer answer = engine.handle(DynamoDbEngine.TARGET_PREFIX + operation, body.getBytes(StandardCharsets.UTF_8));
+        // "DynamoDBStreams:Op" reaches the Streams API on the same endpoint; a bare name, DynamoDB's.
+        String target = operation.startsWith("DynamoDBStreams:") ? "DynamoDBStreams_20120810." + operation.substring("DynamoDBStreams:".length())
+                : DynamoDbEngine.TARGET_PREFIX + operation;
+        DynamoDbEngine.Answer answer = engine.handle(target, body.getBytes(StandardCharsets.UTF_8));
         try {
             return new Reply(answer.status(), JSON.readTree(answer.body()));
         } catch (java.io.IOException e) {

@@ -55,8 +55,34 @@ public final class DynamoDbEngine implements AutoCloseable {
         return new DynamoDbEngine(clock, DiskStore.open(directory));
     }
 
+    private volatile java.util.Optional<java.util.concurrent.ScheduledExecutorService> expiry = java.util.Optional.empty();
+
+    /** Deletes the items whose time to live has passed, now; returns how many. */
+    public int expireNow() {
+        return tables.expire();
+    }
+
+    /** Sweeps for expired items every {@code interval} on a daemon thread, until the engine closes. */
+    public synchronized void expireEvery(java.time.Duration interval) {
+        expiry.ifPresent(java.util.concurrent.ExecutorService::shutdownNow);
+        var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "engine-time-to-live");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                tables.expire();
+            } catch (RuntimeException e) {
+                System.err.println("engine: a time-to-live sweep failed, retrying at the next: " + e);
+            }
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        expiry = java.util.Optional.of(sweeper);
+    }
+
     @Override
     public void close() {
+        expiry.ifPresent(java.util.concurrent.ExecutorService::shutdownNow);
         store.close();
     }
 

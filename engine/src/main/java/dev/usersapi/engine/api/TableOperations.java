@@ -161,6 +161,46 @@ final class TableOperations {
         return catalog.values().stream().filter(table -> table.stream().map(s -> s.arn().equals(streamArn)).orElse(false)).findFirst();
     }
 
+    /**
+     * Time to live: deletes every item whose TTL attribute, a number of epoch seconds, is past
+     * (the developer guide, "Time to Live"): items without the attribute, with another type, or
+     * more than five years past, are left alone, each on its own, so one such item stops nothing.
+     * Each deletion is written as the service's, so its stream record names TTL as its maker.
+     */
+    int expire() {
+        long now = clock.instant().getEpochSecond();
+        long fiveYears = java.time.Duration.ofDays(5 * 365).getSeconds();
+        int deleted = 0;
+        for (var entry : timeToLive.entrySet()) {
+            Table table = catalog.get(entry.getKey());
+            if (table == null) {
+                continue;
+            }
+            String attribute = entry.getValue().get("AttributeName");
+            for (Map<String, dev.usersapi.engine.value.Value> item : List.copyOf(table.items().values())) {
+                if (!expired(item, attribute, now, fiveYears)) {
+                    continue;
+                }
+                Map<String, dev.usersapi.engine.value.Value> key = table.key().keyOf(item).orElseThrow();
+                // The item may have changed since it was read: it goes only if it is still expired.
+                Table.Written written = table.write(key, current -> current.filter(still -> !expired(still, attribute, now, fiveYears)),
+                        Optional.of("dynamodb.amazonaws.com"));
+                if (written.before().isPresent() && written.after().isEmpty()) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static boolean expired(Map<String, dev.usersapi.engine.value.Value> item, String attribute, long now, long fiveYears) {
+        if (!(item.get(attribute) instanceof dev.usersapi.engine.value.Value.N expiry)) {
+            return false;
+        }
+        java.math.BigDecimal at = expiry.value();
+        return at.compareTo(java.math.BigDecimal.valueOf(now)) < 0 && at.compareTo(java.math.BigDecimal.valueOf(now - fiveYears)) >= 0;
+    }
+
     java.util.Collection<Table> tables() {
         return catalog.values();
     }

@@ -144,6 +144,11 @@ public final class Table {
     public record Written(Optional<Map<String, Value>> before, Optional<Map<String, Value>> after) {}
 
     public Written write(Map<String, Value> keyAttributes, Change change) {
+        return write(keyAttributes, change, Optional.empty());
+    }
+
+    /** {@code principal}: the service that made the change (TTL's deletions), as the stream record's userIdentity names it. */
+    public Written write(Map<String, Value> keyAttributes, Change change, Optional<String> principal) {
         StorageKey storage = storageKey(keyAttributes);
         ReentrantLock lock = stripes[Math.floorMod(storage.hashCode(), STRIPES)];
         Written written;
@@ -152,7 +157,7 @@ public final class Table {
             Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
             Optional<Map<String, Value>> after = change.apply(before);
             written = new Written(before, after);
-            if (before.isEmpty() && after.isEmpty()) {
+            if (before.equals(after)) {
                 return written;
             }
             before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
@@ -165,7 +170,7 @@ public final class Table {
                 store.remove(name, orderedKey(keyAttributes));
             }
             if (streaming) {
-                stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, Optional.empty()));
+                stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, principal));
             }
         } finally {
             lock.unlock();
