@@ -34,6 +34,7 @@ public final class DynamoDbEngine implements AutoCloseable {
     private final TableOperations tables;
     private final ItemOperations items;
     private final StreamOperations streams;
+    private final TransactionOperations transactions;
     private final Store store;
 
     /** An engine whose tables live in memory only. */
@@ -47,6 +48,7 @@ public final class DynamoDbEngine implements AutoCloseable {
         this.tables = new TableOperations(catalog, clock, store);
         this.items = new ItemOperations(catalog);
         this.streams = new StreamOperations(tables, clock);
+        this.transactions = new TransactionOperations(catalog, clock);
         tables.restore();
     }
 
@@ -106,7 +108,17 @@ public final class DynamoDbEngine implements AutoCloseable {
                     : dispatch(target.substring(TARGET_PREFIX.length()), request);
             return new Answer(200, JsonTrees.bytes(answer));
         } catch (DynamoDbException e) {
-            return error(e.type(), e.getMessage(), e.status(), e.item());
+            Answer refused = error(e.type(), e.getMessage(), e.status(), e.item());
+            if (e.cancellationReasons().isPresent()) {
+                try {
+                    ObjectNode refusal = (ObjectNode) JsonTrees.read(refused.body());
+                    refusal.set("CancellationReasons", e.cancellationReasons().get());
+                    return new Answer(refused.status(), JsonTrees.bytes(refusal));
+                } catch (IOException unreadable) {
+                    return refused;
+                }
+            }
+            return refused;
         } catch (IOException | RuntimeException e) {
             // A defect of the engine's, not the caller's: answered as DynamoDB answers its own failures, and reported.
             System.err.println("engine: internal error on " + target + ": " + e);
@@ -137,6 +149,8 @@ public final class DynamoDbEngine implements AutoCloseable {
             case "Scan" -> items.scan(request);
             case "BatchGetItem" -> items.batchGet(request);
             case "BatchWriteItem" -> items.batchWrite(request);
+            case "TransactWriteItems" -> transactions.write(request);
+            case "TransactGetItems" -> transactions.get(request);
             default -> throw new DynamoDbException("UnknownOperationException", null, 400);
         };
     }

@@ -36,7 +36,9 @@ final class RequestShapes {
             Map.entry("Create", Kind.OBJECT), Map.entry("Delete", Kind.OBJECT), Map.entry("Value", Kind.STRING),
             Map.entry("StreamArn", Kind.STRING), Map.entry("ShardId", Kind.STRING), Map.entry("ShardIteratorType", Kind.STRING),
             Map.entry("SequenceNumber", Kind.STRING), Map.entry("ShardIterator", Kind.STRING), Map.entry("ExclusiveStartShardId", Kind.STRING),
-            Map.entry("ExclusiveStartStreamArn", Kind.STRING));
+            Map.entry("ExclusiveStartStreamArn", Kind.STRING), Map.entry("TransactItems", Kind.ARRAY),
+            Map.entry("ClientRequestToken", Kind.STRING), Map.entry("ConditionCheck", Kind.OBJECT), Map.entry("Put", Kind.OBJECT),
+            Map.entry("Update", Kind.OBJECT), Map.entry("Get", Kind.OBJECT));
 
     /** Members whose values are maps of the caller's own names: their keys are data, not members. */
     private static final java.util.Set<String> MAPS_OF_DATA = java.util.Set.of("Item", "Key", "ExclusiveStartKey", "ExpressionAttributeNames",

@@ -149,35 +149,55 @@ public final class Table {
 
     /** {@code principal}: the service that made the change (TTL's deletions), as the stream record's userIdentity names it. */
     public Written write(Map<String, Value> keyAttributes, Change change, Optional<String> principal) {
-        StorageKey storage = storageKey(keyAttributes);
-        ReentrantLock lock = stripes[Math.floorMod(storage.hashCode(), STRIPES)];
+        ReentrantLock lock = lockOf(keyAttributes);
         Written written;
         lock.lock();
         try {
-            Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
-            Optional<Map<String, Value>> after = change.apply(before);
-            written = new Written(before, after);
-            if (before.equals(after)) {
-                return written;
-            }
-            before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
-            if (after.isPresent()) {
-                items.put(storage, after.get());
-                indexes.forEach(index -> index.add(after.get(), key));
-                store.put(name, orderedKey(keyAttributes), after.get());
-            } else {
-                items.remove(storage);
-                store.remove(name, orderedKey(keyAttributes));
-            }
-            if (streaming) {
-                stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, principal));
-            }
+            written = applyLocked(keyAttributes, change, principal);
         } finally {
             lock.unlock();
         }
         // Acknowledged only once durable; committing outside the lock lets writers of other items share a commit.
         store.commit();
         return written;
+    }
+
+    /** The lock that serializes writes of this item (and of the others of its stripe). */
+    public ReentrantLock lockOf(Map<String, Value> keyAttributes) {
+        return stripes[Math.floorMod(storageKey(keyAttributes).hashCode(), STRIPES)];
+    }
+
+    /** The stripe number of an item: transactions take their items' locks in this order, so two never wait on each other. */
+    public int stripeOf(Map<String, Value> keyAttributes) {
+        return Math.floorMod(storageKey(keyAttributes).hashCode(), STRIPES);
+    }
+
+    /** One write, with {@link #lockOf} held by the caller; the caller commits the store when it has written all it will. */
+    public Written applyLocked(Map<String, Value> keyAttributes, Change change, Optional<String> principal) {
+        StorageKey storage = storageKey(keyAttributes);
+        Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
+        Optional<Map<String, Value>> after = change.apply(before);
+        Written written = new Written(before, after);
+        if (before.equals(after)) {
+            return written;
+        }
+        before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
+        if (after.isPresent()) {
+            items.put(storage, after.get());
+            indexes.forEach(index -> index.add(after.get(), key));
+            store.put(name, orderedKey(keyAttributes), after.get());
+        } else {
+            items.remove(storage);
+            store.remove(name, orderedKey(keyAttributes));
+        }
+        if (streaming) {
+            stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, principal));
+        }
+        return written;
+    }
+
+    public void commit() {
+        store.commit();
     }
 
     /** The key attributes, partition key first: the one form the store files a key in. */

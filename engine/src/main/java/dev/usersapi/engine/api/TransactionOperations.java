@@ -1,0 +1,283 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.usersapi.engine.expression.Condition;
+import dev.usersapi.engine.expression.Documents;
+import dev.usersapi.engine.expression.Evaluator;
+import dev.usersapi.engine.expression.ExpressionException;
+import dev.usersapi.engine.expression.Expressions;
+import dev.usersapi.engine.expression.Path;
+import dev.usersapi.engine.expression.Placeholders;
+import dev.usersapi.engine.expression.Update;
+import dev.usersapi.engine.json.JsonTrees;
+import dev.usersapi.engine.table.DynamoDbException;
+import dev.usersapi.engine.table.Table;
+import dev.usersapi.engine.value.AttributeValues;
+import dev.usersapi.engine.value.ItemSizes;
+import dev.usersapi.engine.value.Value;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * TransactWriteItems and TransactGetItems, as the API reference defines them: up to 100
+ * actions, all or nothing, one action per item, a cancellation reason per action when any
+ * condition fails, and a ClientRequestToken that makes a retry within 10 minutes idempotent.
+ * A transaction holds the locks of all its items (taken in one global order, so two transactions
+ * never wait on each other) while it checks and writes, so single-item writes see all of it or none.
+ */
+final class TransactionOperations {
+    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
+
+    private final Map<String, Table> catalog;
+    private final Clock clock;
+    private final Map<String, Answered> tokens = new ConcurrentHashMap<>();
+
+    private record Answered(String request, ObjectNode answer, Instant at) {}
+
+    private record Action(String kind, Table table, Map<String, Value> key, Optional<Condition> condition,
+                          Optional<Map<String, Value>> item, Optional<Update> update, boolean returnOld) {}
+
+    TransactionOperations(Map<String, Table> catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    private Table table(JsonNode action) {
+        String name = Requests.string(action, "TableName");
+        Table table = catalog.get(name);
+        if (table == null) {
+            throw DynamoDbException.notFound("Requested resource not found");
+        }
+        return table;
+    }
+
+    ObjectNode write(JsonNode request) {
+        JsonNode items = request.path("TransactItems");
+        if (!items.isArray() || items.isEmpty() || items.size() > 100) {
+            throw DynamoDbException.validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+                    + "Member must have length less than or equal to 100, Member must have length greater than or equal to 1");
+        }
+        Optional<String> token = Requests.optionalString(request, "ClientRequestToken");
+        Instant now = clock.instant();
+        tokens.values().removeIf(answered -> answered.at().plus(TOKEN_LIFETIME).isBefore(now));
+        if (token.isPresent()) {
+            Answered earlier = tokens.get(token.get());
+            if (earlier != null) {
+                if (!earlier.request().equals(JsonTrees.text(items))) {
+                    throw new DynamoDbException("IdempotentParameterMismatchException",
+                            "The request uses the same client request token as a previous, but non-identical request.", 400);
+                }
+                return earlier.answer().deepCopy();
+            }
+        }
+        List<Action> actions = new ArrayList<>();
+        for (JsonNode entry : items) {
+            actions.add(action(entry));
+        }
+        for (int i = 0; i < actions.size(); i++) {
+            for (int j = i + 1; j < actions.size(); j++) {
+                if (actions.get(i).table() == actions.get(j).table() && actions.get(i).key().equals(actions.get(j).key())) {
+                    throw DynamoDbException.validation("Transaction request cannot include multiple operations on one item");
+                }
+            }
+        }
+        List<ReentrantLock> locks = locksOf(actions);
+        locks.forEach(ReentrantLock::lock);
+        double units = 0;
+        try {
+            List<Optional<Map<String, Value>>> current = new ArrayList<>();
+            boolean failed = false;
+            for (Action action : actions) {
+                Optional<Map<String, Value>> item = action.table().get(action.key());
+                current.add(item);
+                failed |= !holds(action, item);
+            }
+            if (failed) {
+                throw cancelled(actions, current);
+            }
+            for (int i = 0; i < actions.size(); i++) {
+                Action action = actions.get(i);
+                Optional<Map<String, Value>> before = current.get(i);
+                Optional<Map<String, Value>> after = switch (action.kind()) {
+                    case "Put" -> action.item();
+                    case "Delete" -> Optional.empty();
+                    case "Update" -> Optional.of(updated(action, before));
+                    default -> before;
+                };
+                after.ifPresent(result -> Requests.checkItem(action.table(), result));
+                if (!action.kind().equals("ConditionCheck")) {
+                    action.table().applyLocked(action.key(), ignored -> after, Optional.empty());
+                }
+                long size = Math.max(before.map(ItemSizes::of).orElse(0L), after.map(ItemSizes::of).orElse(0L));
+                // A transactional write costs two units for each unit a plain write would.
+                units += 2 * Math.max(1, Math.ceil(size / 1024.0));
+            }
+        } finally {
+            for (int i = locks.size() - 1; i >= 0; i--) {
+                locks.get(i).unlock();
+            }
+        }
+        actions.stream().map(Action::table).distinct().forEach(Table::commit);
+        ObjectNode answer = JsonTrees.object();
+        if (!request.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")) {
+            ArrayNode consumed = answer.putArray("ConsumedCapacity");
+            double total = units;
+            actions.stream().map(Action::table).distinct().forEach(table -> consumed.addObject().put("TableName", table.name())
+                    .put("CapacityUnits", total));
+        }
+        token.ifPresent(given -> tokens.put(given, new Answered(JsonTrees.text(items), answer.deepCopy(), now)));
+        return answer;
+    }
+
+    private Action action(JsonNode entry) {
+        List<String> kinds = new ArrayList<>();
+        entry.fieldNames().forEachRemaining(kinds::add);
+        if (kinds.size() != 1 || !List.of("ConditionCheck", "Put", "Update", "Delete").contains(kinds.get(0))) {
+            throw DynamoDbException.validation("TransactItems can only contain one of Check, Put, Update or Delete");
+        }
+        String kind = kinds.get(0);
+        JsonNode body = entry.get(kind);
+        Table table = table(body);
+        Placeholders placeholders = Requests.placeholders(body);
+        try {
+            Optional<Map<String, Value>> item = Optional.empty();
+            Map<String, Value> key;
+            if (kind.equals("Put")) {
+                Map<String, Value> given = Requests.item(body.path("Item"));
+                Requests.checkItem(table, given);
+                item = Optional.of(given);
+                key = table.key().keyOf(given).orElseThrow();
+            } else {
+                key = Requests.key(table, body.path("Key"));
+            }
+            Optional<Update> update = kind.equals("Update")
+                    ? Optional.of(Expressions.update(Requests.string(body, "UpdateExpression"), placeholders)) : Optional.empty();
+            Optional<Condition> condition = Requests.optionalString(body, "ConditionExpression")
+                    .map(text -> Expressions.condition(text, "ConditionExpression", placeholders));
+            if (kind.equals("ConditionCheck") && condition.isEmpty()) {
+                throw DynamoDbException.validation("The ConditionExpression parameter is required for a ConditionCheck");
+            }
+            placeholders.checkAllUsed();
+            update.ifPresent(actions -> actions.actions().forEach(change -> {
+                if (table.key().isKeyAttribute(change.path().attribute())) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: Cannot update attribute "
+                            + change.path().attribute() + ". This attribute is part of the key");
+                }
+            }));
+            boolean returnOld = body.path("ReturnValuesOnConditionCheckFailure").asText("NONE").equals("ALL_OLD");
+            return new Action(kind, table, key, condition, item, update, returnOld);
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    private static boolean holds(Action action, Optional<Map<String, Value>> item) {
+        try {
+            return action.condition().map(condition -> Evaluator.test(condition, item.orElse(Map.of()), "ConditionExpression")).orElse(true);
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    private static Map<String, Value> updated(Action action, Optional<Map<String, Value>> before) {
+        try {
+            Map<String, Value> base = before.orElseGet(() -> new LinkedHashMap<>(action.key()));
+            return Evaluator.apply(action.update().orElseThrow(), base);
+        } catch (ExpressionException e) {
+            throw Requests.invalid(e);
+        }
+    }
+
+    /** All items' locks, distinct, in one global order: table name, then stripe. */
+    private static List<ReentrantLock> locksOf(List<Action> actions) {
+        record Held(String table, int stripe, ReentrantLock lock) {}
+        List<Held> held = new ArrayList<>();
+        for (Action action : actions) {
+            Held next = new Held(action.table().name(), action.table().stripeOf(action.key()), action.table().lockOf(action.key()));
+            if (held.stream().noneMatch(h -> h.lock() == next.lock())) {
+                held.add(next);
+            }
+        }
+        held.sort(Comparator.comparing(Held::table).thenComparingInt(Held::stripe));
+        return held.stream().map(Held::lock).toList();
+    }
+
+    private static DynamoDbException cancelled(List<Action> actions, List<Optional<Map<String, Value>>> current) {
+        List<String> codes = new ArrayList<>();
+        ArrayNode reasons = JsonTrees.array();
+        for (int i = 0; i < actions.size(); i++) {
+            boolean failed = !holds(actions.get(i), current.get(i));
+            codes.add(failed ? "ConditionalCheckFailed" : "None");
+            ObjectNode reason = reasons.addObject().put("Code", failed ? "ConditionalCheckFailed" : "None");
+            if (failed) {
+                reason.put("Message", "The conditional request failed");
+                if (actions.get(i).returnOld()) {
+                    current.get(i).ifPresent(item -> reason.set("Item", AttributeValues.write(item)));
+                }
+            }
+        }
+        return new DynamoDbException("TransactionCanceledException",
+                "Transaction cancelled, please refer cancellation reasons for specific reasons " + codes, 400,
+                Optional.empty(), Optional.of(reasons));
+    }
+
+    ObjectNode get(JsonNode request) {
+        JsonNode items = request.path("TransactItems");
+        if (!items.isArray() || items.isEmpty() || items.size() > 100) {
+            throw DynamoDbException.validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+                    + "Member must have length less than or equal to 100, Member must have length greater than or equal to 1");
+        }
+        record Read(Table table, Map<String, Value> key, Optional<List<Path>> projection) {}
+        List<Read> reads = new ArrayList<>();
+        for (JsonNode entry : items) {
+            JsonNode body = entry.path("Get");
+            Table table = table(body);
+            Placeholders placeholders = Requests.placeholders(body);
+            try {
+                Optional<List<Path>> projection = Requests.optionalString(body, "ProjectionExpression")
+                        .map(text -> Expressions.projection(text, placeholders));
+                placeholders.checkAllUsed();
+                reads.add(new Read(table, Requests.key(table, body.path("Key")), projection));
+            } catch (ExpressionException e) {
+                throw Requests.invalid(e);
+            }
+        }
+        List<ReentrantLock> locks = new ArrayList<>();
+        record Held(String table, int stripe, ReentrantLock lock) {}
+        List<Held> held = new ArrayList<>();
+        for (Read read : reads) {
+            ReentrantLock lock = read.table().lockOf(read.key());
+            if (held.stream().noneMatch(h -> h.lock() == lock)) {
+                held.add(new Held(read.table().name(), read.table().stripeOf(read.key()), lock));
+            }
+        }
+        held.sort(Comparator.comparing(Held::table).thenComparingInt(Held::stripe));
+        held.forEach(h -> locks.add(h.lock()));
+        locks.forEach(ReentrantLock::lock);
+        ObjectNode answer = JsonTrees.object();
+        ArrayNode responses = answer.putArray("Responses");
+        try {
+            for (Read read : reads) {
+                ObjectNode response = responses.addObject();
+                read.table().get(read.key()).ifPresent(item ->
+                        response.set("Item", AttributeValues.write(read.projection().map(paths -> Documents.project(item, paths)).orElse(item))));
+            }
+        } finally {
+            for (int i = locks.size() - 1; i >= 0; i--) {
+                locks.get(i).unlock();
+            }
+        }
+        return answer;
+    }
+}
