@@ -63,7 +63,16 @@ final class TableOperations {
                     throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
                 }
             }
-            table.settings().streamViewType().ifPresent(view -> table.stream(Optional.of(newStream(table, view))));
+            JsonNode savedStream = record.path("stream");
+            if (savedStream.isObject()) {
+                var stream = new dev.usersapi.engine.stream.TableStream(savedStream.path("arn").asText(), savedStream.path("label").asText(),
+                        savedStream.path("viewType").asText(), java.time.Instant.ofEpochMilli(savedStream.path("created").asLong()), clock, store);
+                stream.restore();
+                table.stream(Optional.of(stream));
+                if (!savedStream.path("streaming").asBoolean(true)) {
+                    table.stream(Optional.empty());
+                }
+            }
             definitions.put(name, record.path("request"));
             catalog.put(name, table);
         });
@@ -82,6 +91,8 @@ final class TableOperations {
         ObjectNode tags = saved.putObject("tags");
         settings.tags().forEach(tags::put);
         Optional.ofNullable(timeToLive.get(table.name())).ifPresent(ttl -> record.put("timeToLiveAttribute", ttl.get("AttributeName")));
+        table.stream().ifPresent(stream -> record.putObject("stream").put("arn", stream.arn()).put("label", stream.label())
+                .put("viewType", stream.viewType()).put("created", stream.created().toEpochMilli()).put("streaming", table.streaming()));
         store.saveTable(table.name(), JsonTrees.text(record));
     }
 
@@ -153,7 +164,7 @@ final class TableOperations {
     private dev.usersapi.engine.stream.TableStream newStream(Table table, String viewType) {
         java.time.Instant now = clock.instant();
         String label = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC).format(now);
-        return new dev.usersapi.engine.stream.TableStream(arn(table.name()) + "/stream/" + label, label, viewType, now, clock);
+        return new dev.usersapi.engine.stream.TableStream(arn(table.name()) + "/stream/" + label, label, viewType, now, clock, store);
     }
 
     /** The table's stream, for the Streams API: by its ARN. */

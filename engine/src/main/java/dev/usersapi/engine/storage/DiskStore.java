@@ -20,7 +20,8 @@ import org.rocksdb.WriteOptions;
  * Tables in a RocksDB database. Every write goes to RocksDB's write-ahead log before the engine
  * answers, so an acknowledged write survives a kill of the process (SIGKILL). The log is not
  * fsynced per write: an operating-system crash or power loss can lose what the OS had not yet
- * flushed. Keys: {@code t/<table>} for a table's definition, {@code i/<table>/<key JSON>} for items.
+ * flushed. Keys: {@code t/<table>} for a table's definition, {@code i/<table>/<key JSON>} for items,
+ * {@code s/<stream ARN>/<sequence number>} for stream records.
  *
  * <p>H2's MVStore was tried first: it makes a write durable only by committing a new chunk, and a
  * chunk per acknowledged write grew 20 MB of users into a 466 MB file at 3,400 writes a second.
@@ -115,6 +116,30 @@ public final class DiskStore implements Store {
     @Override
     public void remove(String table, Map<String, Value> key) {
         write(() -> db.delete(writes, bytes(itemsPrefix(table) + json(key))));
+    }
+
+    private static String recordsPrefix(String stream) {
+        return "s/" + stream + "/";
+    }
+
+    @Override
+    public void putRecord(String stream, String sequence, byte[] record) {
+        write(() -> db.put(writes, bytes(recordsPrefix(stream) + sequence), record));
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, byte[]>> records(String stream) {
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        String prefix = recordsPrefix(stream);
+        scan(prefix, (key, value) -> records.add(Map.entry(key.substring(prefix.length()), value)));
+        return records;
+    }
+
+    @Override
+    public void removeRecords(String stream, String throughSequence) {
+        byte[] from = bytes(recordsPrefix(stream));
+        byte[] to = bytes(recordsPrefix(stream) + throughSequence + "\u0000");
+        write(() -> db.deleteRange(writes, from, to));
     }
 
     /** Each write reached the write-ahead log when put or remove returned: nothing is left to do. */

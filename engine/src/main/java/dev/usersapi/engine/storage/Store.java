@@ -22,6 +22,15 @@ public interface Store extends AutoCloseable {
 
     void remove(String table, Map<String, Value> key);
 
+    /** A stream record, filed under its stream and its (fixed-width) sequence number. */
+    void putRecord(String stream, String sequence, byte[] record);
+
+    /** A stream's records, in sequence order. */
+    Iterable<Map.Entry<String, byte[]>> records(String stream);
+
+    /** Drops a stream's records up to and including {@code sequence}: the trimmed ones. */
+    void removeRecords(String stream, String throughSequence);
+
     /** Makes every change so far survive the process being killed; returns once it will. */
     void commit();
 
@@ -48,6 +57,16 @@ public interface Store extends AutoCloseable {
             }
 
             public void remove(String table, Map<String, Value> key) {
+            }
+
+            public void putRecord(String stream, String sequence, byte[] record) {
+            }
+
+            public Iterable<Map.Entry<String, byte[]>> records(String stream) {
+                return java.util.List.of();
+            }
+
+            public void removeRecords(String stream, String throughSequence) {
             }
 
             public void commit() {

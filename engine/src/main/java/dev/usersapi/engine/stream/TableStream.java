@@ -34,10 +34,13 @@ public final class TableStream {
     private final String shardId;
     private final Instant created;
     private final Clock clock;
+    private final dev.usersapi.engine.storage.Store store;
     private final List<Record> records = new ArrayList<>();
     private long trimmed;
 
-    public TableStream(String arn, String label, String viewType, Instant created, Clock clock) {
+    /** {@code store} keeps the records with the table's data, so a reopened engine still has them. */
+    public TableStream(String arn, String label, String viewType, Instant created, Clock clock, dev.usersapi.engine.storage.Store store) {
+        this.store = store;
         this.arn = arn;
         this.label = label;
         this.viewType = viewType;
@@ -82,8 +85,20 @@ public final class TableStream {
         Optional<Map<String, Value>> shownOld = oldImage ? before : Optional.empty();
         long size = ItemSizes.of(keys) + shownNew.map(ItemSizes::of).orElse(0L) + shownOld.map(ItemSizes::of).orElse(0L);
         String sequence = String.format("%021d", SEQUENCE.incrementAndGet());
-        records.add(new Record(UUID.randomUUID().toString().replace("-", ""), name, clock.instant(), keys, shownNew, shownOld, sequence, size,
-                viewType, userIdentity));
+        Record record = new Record(UUID.randomUUID().toString().replace("-", ""), name, clock.instant(), keys, shownNew, shownOld, sequence, size,
+                viewType, userIdentity);
+        records.add(record);
+        store.putRecord(arn, sequence, StoredRecords.encode(record));
+        trim();
+    }
+
+    /** The records the store kept, after a reopen: sequence numbers go on above the highest. */
+    public synchronized void restore() {
+        for (var stored : store.records(arn)) {
+            Record record = StoredRecords.decode(stored.getValue());
+            records.add(record);
+            SEQUENCE.accumulateAndGet(Long.parseLong(record.sequenceNumber()), Math::max);
+        }
         trim();
     }
 
@@ -94,6 +109,7 @@ public final class TableStream {
             drop++;
         }
         if (drop > 0) {
+            store.removeRecords(arn, records.get(drop - 1).sequenceNumber());
             records.subList(0, drop).clear();
             trimmed += drop;
         }
