@@ -47,4 +47,23 @@ class ConditionRulesTest {
         assertEquals(400, putIf("l <> :l", "{\":l\":{\"L\":[{\"S\":\"a\"},{\"N\":\"1\"}]}}"));
         assertEquals(200, putIf("m <> :m", "{\":m\":{\"M\":{\"k\":{\"N\":\"2\"}}}}"));
     }
+
+    /**
+     * API reference, Scan, Segment: "If you provide Segment, you must also provide TotalSegments."
+     * dynalite accepts a Segment alone and scans everything, so this rule is held here.
+     */
+    @Test
+    void aSegmentWithoutTotalSegmentsIsRefused() {
+        var refused = engine.handle(DynamoDbEngine.TARGET_PREFIX + "Scan", "{\"TableName\":\"rules\",\"Segment\":0}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, refused.status());
+        assertEquals(true, new String(refused.body(), StandardCharsets.UTF_8).contains("TotalSegments parameter is required"));
+    }
+
+    /** API reference, Scan, TotalSegments: "Valid Range: Minimum value of 1. Maximum value of 1000000." dynalite accepts more. */
+    @Test
+    void moreThanAMillionSegmentsAreRefused() {
+        var refused = engine.handle(DynamoDbEngine.TARGET_PREFIX + "Scan",
+                "{\"TableName\":\"rules\",\"Segment\":0,\"TotalSegments\":1000001}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, refused.status());
+    }
 }

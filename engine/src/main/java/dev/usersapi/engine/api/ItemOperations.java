@@ -260,12 +260,47 @@ final class ItemOperations {
         if (start.isPresent()) {
             all = all.tailMap(start.get(), false);
         }
+        checkSegments(request);
         int segments = request.path("TotalSegments").asInt(1);
         int segment = request.path("Segment").asInt(0);
         String hashName = table.key().hashName();
         java.util.function.Predicate<Map<String, Value>> inSegment = segments <= 1 ? item -> true
                 : item -> Math.floorMod(item.get(hashName).hashCode(), segments) == segment;
         return page(request, table, index, all.values(), inSegment, filter, projection);
+    }
+
+    /** Parallel scan: Segment and TotalSegments come together, 0 <= Segment < TotalSegments <= 1,000,000. */
+    private static void checkSegments(JsonNode request) {
+        boolean total = request.hasNonNull("TotalSegments");
+        boolean segment = request.hasNonNull("Segment");
+        if (total && !segment) {
+            throw DynamoDbException.validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+        }
+        if (segment && !total) {
+            throw DynamoDbException.validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+        }
+        if (!total) {
+            return;
+        }
+        int segments = request.get("TotalSegments").asInt();
+        int index = request.get("Segment").asInt();
+        List<String> errors = new ArrayList<>();
+        if (index < 0) {
+            errors.add("Value '" + index + "' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0");
+        }
+        if (segments < 1) {
+            errors.add("Value '" + segments + "' at 'totalSegments' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        }
+        if (segments > 1_000_000) {
+            errors.add("Value '" + segments + "' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000");
+        }
+        if (!errors.isEmpty()) {
+            throw DynamoDbException.validation(errors.size() + " validation error" + (errors.size() > 1 ? "s" : "") + " detected: " + String.join("; ", errors));
+        }
+        if (index >= segments) {
+            throw DynamoDbException.validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: "
+                    + index + " is not less than TotalSegments: " + segments);
+        }
     }
 
     private static Optional<Index> indexOf(Table table, JsonNode request) {
