@@ -76,7 +76,7 @@ final class LocalBenchmarks {
                 stats.median() < 3000, "From launching the JVM (bin/local's flags) to the ready line, in memory, over the process's own clock.");
     }
 
-    /** GET /users/{id} through the gateway against raw GetItem on the same DynamoDB Local, same concurrency, same run. */
+    /** GET /users/{id} through the gateway against raw GetItem on the local stack's own database (the engine), same concurrency, same run. */
     Report.Section gatewayOverhead() throws Exception {
         try (LocalStack stack = start(quietStreamHandler())) {
             HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(stack.baseUrl().resolve("/users"))
@@ -123,7 +123,7 @@ final class LocalBenchmarks {
                             + "client the handler uses, " + rounds + " alternating rounds of " + duration.toSeconds() + " s each after "
                             + warmUp.toSeconds() + " s of warm-up, "
                             + "on the same 2 cores. A gateway request is HTTP, a payload 2.0 event to JSON and through the Lambda "
-                            + "runtime's serializer, the handler's GetItem, and back. Profiled with JFR under wrk: DynamoDB Local "
+                            + "runtime's serializer, the handler's GetItem, and back. Profiled with JFR under wrk when DynamoDB Local was the database: it "
                             + "(its single SQLite thread and the embedded client) takes about 70% of the sampled CPU, the HTTP server "
                             + "5%, the Lambda runtime's event deserialization 5%, the gateway's event and answer JSON about 9%. "
                             + "The gateway serves connections on Netty's event loops and hands only complete requests to its "
@@ -148,7 +148,7 @@ final class LocalBenchmarks {
             return new Report.Section("pagination scaling", "large median <= 1.5 x small median", figures,
                     atLarge.median() <= 1.5 * atSmall.median(), "GET /users?limit=25 through the gateway, walking the pages with their cursors. The page is a Scan with Limit "
                             + "and ExclusiveStartKey, whose cost DynamoDB bills by what it reads (25 items), not by the table; "
-                            + "DynamoDB Local, on SQLite, takes somewhat longer to seek into a larger table.");
+                            + "the engine seeks to the cursor in its skip list.");
         }
     }
 

@@ -1,80 +1,56 @@
 package dev.usersapi.local;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
-import java.io.File;
+import dev.usersapi.engine.api.DynamoDbEngine;
+import dev.usersapi.engine.wire.EngineHttpServer;
+import dev.usersapi.engine.wire.InProcessHttpClient;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * DynamoDB Local in this process, telemetry off. Without a port it is embedded: its clients
- * call it directly and nothing listens. With a port it runs its own HTTP server (on every
- * interface: DynamoDB Local cannot choose the address), and this process uses that endpoint too,
- * so outside tools and the service see the same data. Both modes keep data in the same file.
+ * The project's own DynamoDB engine in this process: the service's clients reach it through the
+ * SDK's real marshalling with no socket; with a port it also listens on loopback, for the AWS CLI,
+ * NoSQL Workbench or an SDK elsewhere. With a data directory, tables and stream records persist.
  */
 final class LocalDynamoDb implements AutoCloseable {
-    /** The file DynamoDB Local's server names its database when started with -sharedDb. */
-    private static final String SHARED_DB_FILE = "shared-local-instance.db";
+    private static final URI IN_PROCESS = URI.create("http://dynamodb.in-process");
 
+    private final DynamoDbEngine engine;
+    private final Optional<EngineHttpServer> listener;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
-    private final Optional<URI> endpoint;
-    private final Runnable stop;
 
-    private LocalDynamoDb(DynamoDbClient client, DynamoDbStreamsClient streams, Optional<URI> endpoint, Runnable stop) {
-        this.client = client;
-        this.streams = streams;
-        this.endpoint = endpoint;
-        this.stop = stop;
+    private LocalDynamoDb(DynamoDbEngine engine, Optional<EngineHttpServer> listener) {
+        this.engine = engine;
+        this.listener = listener;
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        this.client = DynamoDbClient.builder().httpClient(new InProcessHttpClient(engine)).endpointOverride(IN_PROCESS)
+                .region(Region.US_EAST_1).credentialsProvider(credentials).build();
+        this.streams = DynamoDbStreamsClient.builder().httpClient(new InProcessHttpClient(engine)).endpointOverride(IN_PROCESS)
+                .region(Region.US_EAST_1).credentialsProvider(credentials).build();
     }
 
     /** {@code dataDirectory} empty: in memory. */
-    static LocalDynamoDb start(Optional<Path> dataDirectory, java.util.OptionalInt port) {
-        dataDirectory.ifPresent(LocalDynamoDb::createDirectory);
-        if (port.isEmpty()) {
-            File file = dataDirectory.map(dir -> dir.resolve(SHARED_DB_FILE).toFile()).orElse(null);
-            AmazonDynamoDBLocal embedded = DynamoDBEmbedded.create(file, true);
-            return new LocalDynamoDb(embedded.dynamoDbClient(), embedded.dynamoDbStreamsClient(), Optional.empty(), embedded::shutdown);
-        }
-        String[] args = dataDirectory
-                .map(dir -> new String[] {"-port", Integer.toString(port.getAsInt()), "-disableTelemetry", "-sharedDb",
-                        "-dbPath", dir.toString()})
-                .orElse(new String[] {"-port", Integer.toString(port.getAsInt()), "-disableTelemetry", "-inMemory"});
+    static LocalDynamoDb start(Optional<Path> dataDirectory, OptionalInt port) {
+        DynamoDbEngine engine = dataDirectory.map(directory -> DynamoDbEngine.open(directory, Clock.systemUTC()))
+                .orElseGet(() -> new DynamoDbEngine(Clock.systemUTC()));
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
-            server.start();
-            URI endpoint = URI.create("http://localhost:" + port.getAsInt());
-            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-            DynamoDbClient client = DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClient(Apache5HttpClient.create()).build();
-            DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                    .credentialsProvider(credentials).httpClient(Apache5HttpClient.create()).build();
-            return new LocalDynamoDb(client, streams, Optional.of(endpoint), () -> {
-                try {
-                    server.stop();
-                } catch (Exception e) {
-                    throw new IllegalStateException("DynamoDB Local did not stop", e);
-                }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start on port " + port.getAsInt() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void createDirectory(Path directory) {
-        try {
-            java.nio.file.Files.createDirectories(directory);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create the data directory " + directory, e);
+            Optional<EngineHttpServer> listener = port.isPresent() ? Optional.of(EngineHttpServer.onLoopback(engine, port.getAsInt())) : Optional.empty();
+            return new LocalDynamoDb(engine, listener);
+        } catch (InterruptedException e) {
+            engine.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the DynamoDB port", e);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new IllegalStateException("the DynamoDB endpoint did not open on port " + port.getAsInt() + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,11 +63,14 @@ final class LocalDynamoDb implements AutoCloseable {
     }
 
     Optional<URI> endpoint() {
-        return endpoint;
+        return listener.map(EngineHttpServer::endpoint);
     }
 
     @Override
     public void close() {
-        stop.run();
+        listener.ifPresent(EngineHttpServer::close);
+        client.close();
+        streams.close();
+        engine.close();
     }
 }

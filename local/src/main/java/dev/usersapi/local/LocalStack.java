@@ -33,22 +33,14 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The whole service on one machine: DynamoDB Local in-process, the table the stack declares,
+ * The whole service on one machine: the project's DynamoDB engine in-process, the table the stack declares,
  * the Lambda handlers behind a local API gateway, the stream delivered to the stream handler,
  * and expired users removed. {@code main} runs it until Ctrl-C or SIGTERM.
  */
 public final class LocalStack implements AutoCloseable {
+    private static final java.time.Duration SAMPLE_TOKEN_LIFETIME = java.time.Duration.ofHours(12);
     static final String TABLE_NAME = "users";
     static final String IDEMPOTENCY_TABLE_NAME = "idempotency-keys";
-    /**
-     * DynamoDB Local's embedded SDK v1 and SQLite log through java.util.logging; their warnings
-     * (JAXB missing, and so on) say nothing a user can act on. Held here because java.util.logging
-     * keeps loggers only weakly, and a collected logger forgets its level.
-     */
-    private static final java.time.Duration SAMPLE_TOKEN_LIFETIME = java.time.Duration.ofHours(12);
-    private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of(
-            java.util.logging.Logger.getLogger("com.amazonaws"), java.util.logging.Logger.getLogger("com.almworks.sqlite4java"));
-
     private final LocalDynamoDb dynamo;
     private final LocalGateway gateway;
     private final StreamEventSource streamSource;
@@ -111,7 +103,7 @@ public final class LocalStack implements AutoCloseable {
                     event -> consumer.invoke(event, new LocalContext(UUID.randomUUID().toString(), "users-stream")),
                     sweeper::isTimeToLiveDeletion,
                     options.inMemory() ? Optional.empty() : Optional.of(dataDirectory.resolve("stream-checkpoints.json")),
-                    // Record age is measured against DynamoDB Local's own timestamps, which follow the real clock.
+                    // Record age is measured against the engine's own timestamps, which follow the real clock.
                     failures, Clock.systemUTC(), options.streamPollInterval(), line -> System.out.println("local: " + line));
             ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "expiry-sweeper");
@@ -209,7 +201,6 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) {
         long started = System.nanoTime();
-        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         LocalOptions options;
         try {
             options = LocalOptions.parse(args);
@@ -223,7 +214,6 @@ public final class LocalStack implements AutoCloseable {
             stack = start(options, ProjectLayout.current());
         } catch (RuntimeException e) {
             System.err.println("users-api local stack did not start: " + e.getMessage());
-            // DynamoDB Local's threads are not daemons: without an exit they would keep the JVM up.
             System.exit(1);
             return;
         }
@@ -238,7 +228,7 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("  API:      " + stack.baseUrl());
         System.out.println("  docs:     " + stack.apiReferenceUrl() + "  (the API reference; try any route from the browser)");
         stack.dynamoDbEndpoint().ifPresent(endpoint -> System.out.println("  DynamoDB: " + endpoint
-                + "  (DynamoDB Local listens on every interface, not only loopback; any access key works)"));
+                + "  (the engine's endpoint, on loopback only; any access key works)"));
         System.out.println("  data:     " + (options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
         String authorization = stack.sampleToken().map(token -> " -H 'Authorization: Bearer " + token + "'").orElse("");
