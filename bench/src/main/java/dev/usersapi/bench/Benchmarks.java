@@ -1,10 +1,10 @@
 package dev.usersapi.bench;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.usersapi.declaration.DynamoDbTables;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackFile;
+import dev.usersapi.engine.api.DynamoDbEngine;
+import dev.usersapi.engine.wire.EngineHttpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -125,27 +125,27 @@ public final class Benchmarks {
         }
     }
 
-    /** DynamoDB Local's own server on a free port, holding the dev stack's tables: what a Lambda JVM of the benchmarks calls. */
-    record DynamoDbServer(DynamoDBProxyServer server, String endpoint, DynamoDbClient client, StackFile dev) implements AutoCloseable {
+    /** The engine's HTTP listener on a free port, holding the dev stack's tables: what a Lambda JVM of the benchmarks calls. */
+    record DynamoDbServer(DynamoDbEngine engine, EngineHttpServer server, String endpoint,
+                          DynamoDbClient client, StackFile dev) implements AutoCloseable {
         static DynamoDbServer withDevTables(ProjectLayout layout) throws Exception {
-            int port = freePort();
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-            server.start();
-            String endpoint = "http://127.0.0.1:" + port;
+            var engine = new DynamoDbEngine(java.time.Clock.systemUTC());
+            var server = EngineHttpServer.onLoopback(engine, 0);
+            String endpoint = server.endpoint().toString();
             DynamoDbClient client = DynamoDbClient.builder().endpointOverride(java.net.URI.create(endpoint)).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                     .httpClient(Apache5HttpClient.create()).build();
             StackFile dev = StackFile.load(layout, "dev");
             client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
             client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "idempotency-keys"));
-            return new DynamoDbServer(server, endpoint, client, dev);
+            return new DynamoDbServer(engine, server, endpoint, client, dev);
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             client.close();
-            server.stop();
+            server.close();
+            engine.close();
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.usersapi.bench;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.usersapi.api.UsersApi;
 import dev.usersapi.declaration.DynamoDbTables;
@@ -33,20 +31,22 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class WarmRequestBenchmark {
-    private AmazonDynamoDBLocal dynamo;
+    private dev.usersapi.engine.api.DynamoDbEngine engine;
+    private software.amazon.awssdk.services.dynamodb.DynamoDbClient client;
     private UsersApi api;
     private APIGatewayV2HTTPEvent get;
     private APIGatewayV2HTTPEvent invalidCreate;
 
     @Setup(Level.Trial)
     public void setUp() {
-        dynamo = DynamoDBEmbedded.create(null, true);
+        engine = new dev.usersapi.engine.api.DynamoDbEngine(Clock.systemUTC());
+        client = EngineBenchmarks.inProcess(engine);
         StackFile dev = StackFile.load(ProjectLayout.current(), "dev");
-        dynamo.dynamoDbClient().createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
-        dynamo.dynamoDbClient().createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "keys"));
+        client.createTable(DynamoDbTables.createTableRequest(dev.table(), "users"));
+        client.createTable(DynamoDbTables.createTableRequest(dev.idempotencyTable(), "keys"));
         var settings = new UsersTableSettings("users", "email-index", dev.table().retention(), "keys", java.time.Duration.ofDays(1));
-        api = new UsersApi(new UserStore(dynamo.dynamoDbClient(), settings),
-                new IdempotencyStore(dynamo.dynamoDbClient(), "keys", java.time.Duration.ofDays(1)), new UserIds(new SecureRandom()),
+        api = new UsersApi(new UserStore(client, settings),
+                new IdempotencyStore(client, "keys", java.time.Duration.ofDays(1)), new UserIds(new SecureRandom()),
                 Clock.systemUTC(), new JsonLines(new PrintStream(new ByteArrayOutputStream())));
         String body = api.handle(Events.http("POST", "/users", "POST /users", Map.of(), "{\"name\":\"Warm\",\"email\":\"warm@example.com\"}")).getBody();
         String id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
@@ -56,7 +56,8 @@ public class WarmRequestBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        dynamo.shutdown();
+        client.close();
+        engine.close();
     }
 
     @Benchmark
