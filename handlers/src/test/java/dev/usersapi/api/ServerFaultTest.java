@@ -12,7 +12,7 @@ import dev.usersapi.log.JsonLines;
 import dev.usersapi.model.UserIds;
 import dev.usersapi.store.UserStore;
 import dev.usersapi.store.UsersTableSettings;
-import dev.usersapi.testing.DynamoDbLocal;
+import dev.usersapi.testing.DynamoDbEndpoint;
 import dev.usersapi.testing.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -42,7 +42,7 @@ class ServerFaultTest {
     @Test
     void aMissingTableIs500WithTheRequestIdAndTheCauseLogged() {
         APIGatewayV2HTTPEvent event = request("POST", "/users").json("{\"name\":\"A\",\"email\":\"a@b.co\"}").event();
-        APIGatewayV2HTTPResponse response = api(DynamoDbLocal.shared().client(), "no-such-table").handle(event);
+        APIGatewayV2HTTPResponse response = api(DynamoDbEndpoint.shared().client(), "no-such-table").handle(event);
 
         assertEquals(500, response.getStatusCode());
         assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));

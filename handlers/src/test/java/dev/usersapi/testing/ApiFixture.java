@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class ApiFixture {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
-    public final DynamoDbLocal dynamo = DynamoDbLocal.shared();
+    public final DynamoDbEndpoint dynamo = DynamoDbEndpoint.shared();
     public final UsersTableSettings table;
     public final MutableClock clock = new MutableClock(Instant.now());
     public final ByteArrayOutputStream log = new ByteArrayOutputStream();

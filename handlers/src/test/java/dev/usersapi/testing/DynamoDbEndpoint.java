@@ -1,15 +1,12 @@
 package dev.usersapi.testing;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.usersapi.engine.api.DynamoDbEngine;
+import dev.usersapi.engine.wire.EngineHttpServer;
 import dev.usersapi.declaration.DynamoDbTables;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackFile;
 import dev.usersapi.declaration.TableDeclaration;
 import dev.usersapi.store.UsersTableSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -20,18 +17,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * DynamoDB Local, in memory, in this JVM, reached over HTTP through the same kind of client the
- * Lambda uses. One server per test JVM; every test class gets tables of its own.
+ * The project's DynamoDB engine, in memory, in this JVM, reached over HTTP on loopback through the
+ * same kind of client the Lambda uses. One per test JVM; every test class gets tables of its own.
  */
-public final class DynamoDbLocal {
+public final class DynamoDbEndpoint {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static DynamoDbLocal instance;
+    private static DynamoDbEndpoint instance;
 
     private final URI endpoint;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
 
-    private DynamoDbLocal(URI endpoint) {
+    private DynamoDbEndpoint(URI endpoint) {
         this.endpoint = endpoint;
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         this.client = DynamoDbClient.builder()
@@ -48,24 +45,17 @@ public final class DynamoDbLocal {
                 .build();
     }
 
-    public static synchronized DynamoDbLocal shared() {
+    public static synchronized DynamoDbEndpoint shared() {
         if (instance == null) {
-            int port = freePort();
+            DynamoDbEngine engine = new DynamoDbEngine(java.time.Clock.systemUTC());
             try {
-                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-                server.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        server.stop();
-                    } catch (Exception ignored) {
-                        // the JVM is exiting; nothing is left to clean
-                    }
-                }));
-            } catch (Exception e) {
-                throw new IllegalStateException("DynamoDB Local did not start", e);
+                EngineHttpServer server = EngineHttpServer.onLoopback(engine, 0);
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+                instance = new DynamoDbEndpoint(server.endpoint());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the engine opened its port", e);
             }
-            instance = new DynamoDbLocal(URI.create("http://127.0.0.1:" + port));
         }
         return instance;
     }
@@ -104,11 +94,4 @@ public final class DynamoDbLocal {
         return name;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
