@@ -67,7 +67,6 @@ public final class Benchmarks {
                     .overrideConfiguration(config -> config.addExecutionInterceptor(meter)).build(), dynamo.dev());
             report.add(capacity);
             EngineBenchmarks engine = new EngineBenchmarks(layout, smoke);
-            report.add(engine.capacity(capacity));
             report.add(engine.startup());
             report.add(engine.throughput());
             report.add(engine.scale());
@@ -78,9 +77,7 @@ public final class Benchmarks {
             report.add(local.paginationScaling());
             report.add(local.streamLag());
         }
-        Path directory = layout.root().resolve("bench/target/benchmarks");
-        report.write(directory);
-        return directory.resolve("report.md");
+        return written();
     }
 
     private Path runEngineOnly() throws Exception {
@@ -88,13 +85,15 @@ public final class Benchmarks {
         report.add(engine.startup());
         report.add(engine.throughput());
         report.add(engine.scale());
-        Path directory = layout.root().resolve("bench/target/benchmarks");
-        report.write(directory);
-        return directory.resolve("report.md");
+        return written();
     }
 
     private Path runGatewayOnly() throws Exception {
         report.add(new LocalBenchmarks(layout, smoke).gatewayOverhead());
+        return written();
+    }
+
+    private Path written() throws java.io.IOException {
         Path directory = layout.root().resolve("bench/target/benchmarks");
         report.write(directory);
         return directory.resolve("report.md");
@@ -109,7 +108,7 @@ public final class Benchmarks {
 
     /**
      * Runs a probe in a fresh JVM with Lambda's flags and only the Lambda jar (and the probe's
-     * classes) on the class path, against a DynamoDB Local of its own holding the dev tables.
+     * classes) on the class path, against an engine of its own, on loopback, holding the dev tables.
      */
     ProbeRun runInLambdaJvm(Class<?> probe) throws Exception {
         try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
@@ -149,7 +148,7 @@ public final class Benchmarks {
         }
     }
 
-    /** What Lambda sets for the API function, pointed at DynamoDB Local through the SDK's endpoint variable. */
+    /** What Lambda sets for the API function, pointed at the engine's listener through the SDK's endpoint variable. */
     static Map<String, String> lambdaEnvironment(String endpoint) {
         return Map.of(
                 "USERS_TABLE", "users", "USERS_EMAIL_INDEX", "email-index", "USERS_RETENTION", "P5D",
@@ -226,7 +225,7 @@ public final class Benchmarks {
         steps.forEach((step, values) -> figures.put("init step " + step + " (ms)", String.format("median %.1f", Stats.of(values).median())));
         report.add(new Report.Section("cold start", "whole process median <= 700 ms", figures, handler.median() <= 700,
                 "Fresh JVMs with Lambda's flags (" + LAMBDA_FLAGS + "), only the Lambda jar and the probe class on the class path, "
-                        + "against DynamoDB Local on loopback. Priming runs the SnapStart hook inside init, as the checkpoint would: "
+                        + "against the engine on loopback. Priming runs the SnapStart hook inside init, as the checkpoint would: "
                         + "under SnapStart that init is paid once, before the snapshot, and the first request starts warm."));
     }
 
@@ -246,7 +245,7 @@ public final class Benchmarks {
                     String.format("%.1f ± %.1f", primary.getScore(), Double.isNaN(primary.getScoreError()) ? 0.0 : primary.getScoreError()));
         }
         return new Report.Section("warm requests (JMH)", "reported, no target", figures, true,
-                "JMH average time per request through UsersApi against embedded DynamoDB Local, one fork, 3 warm-up and 5 "
+                "JMH average time per request through UsersApi against the engine in process, one fork, 3 warm-up and 5 "
                         + "measured iterations of 1 s; on this noisy 2-core machine the error bars are wide.");
     }
 

@@ -119,7 +119,7 @@ final class CapacityPerRoute {
             met &= entry.getValue().units() <= least;
         }
         return new Report.Section("capacity per route", "no route above the data model's minimum", figures, met,
-                "Units as DynamoDB Local reports them (capacityUnits with ReturnConsumedCapacity=INDEXES). Minimum: a write is "
+                "Units as the engine reports them (capacityUnits with ReturnConsumedCapacity=INDEXES). Minimum: a write is "
                         + "1 unit on the table plus 1 per index it changes (the email GSI, and the updatedAt LSI, which an update "
                         + "moves: a delete and a put); GET by id is a strongly consistent GetItem (1 unit); a page of 25 small users "
                         + "is 0.5 unit per 4 KB read (25 users of about 150 bytes fit in 4 KB). No route reads before it writes: conditions decide 404 and 412.");

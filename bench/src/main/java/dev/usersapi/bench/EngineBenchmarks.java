@@ -35,8 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * The project's DynamoDB engine: start-up, throughput in process and over HTTP, against
  * dynalite measured in the same run with the same client and items; page cost as the table
- * grows, heap for 100,000 users, reopening them from disk; and the capacity each route consumes,
- * which must equal DynamoDB Local's.
+ * grows, heap for 100,000 users, and reopening them from disk.
  */
 final class EngineBenchmarks {
     private static final String BIO = "x".repeat(820);
@@ -57,13 +56,6 @@ final class EngineBenchmarks {
 
     static DynamoDbClient inProcess(DynamoDbEngine engine) {
         return client(new InProcessHttpClient(engine), URI.create("http://engine.in-process"));
-    }
-
-    /** The same, with an interceptor, as the capacity meter needs. */
-    private static DynamoDbClient inProcess(DynamoDbEngine engine, software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
-        return DynamoDbClient.builder().httpClient(new InProcessHttpClient(engine)).endpointOverride(URI.create("http://engine.in-process"))
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .overrideConfiguration(config -> config.addExecutionInterceptor(interceptor)).build();
     }
 
     private void createDevTables(DynamoDbClient client) {
@@ -101,10 +93,10 @@ final class EngineBenchmarks {
                 .expressionAttributeValues(Map.of(":e", AttributeValue.fromS("page@example.com"))).limit(25));
         Duration warm = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3);
         for (Callable<Object> task : List.of(put, get, query)) {
-            closedLoop(1, warm, task);
+            LocalBenchmarks.closedLoop(1, warm, task);
         }
-        closedLoop(8, warm, get);
-        return new Rates(closedLoop(1, each, put), closedLoop(1, each, get), closedLoop(1, each, query), closedLoop(8, each, get));
+        LocalBenchmarks.closedLoop(8, warm, get);
+        return new Rates(LocalBenchmarks.closedLoop(1, each, put), LocalBenchmarks.closedLoop(1, each, get), LocalBenchmarks.closedLoop(1, each, query), LocalBenchmarks.closedLoop(8, each, get));
     }
 
     Report.Section throughput() throws Exception {
@@ -169,9 +161,9 @@ final class EngineBenchmarks {
         Callable<Object> read = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "GetItem", get);
         Callable<Object> page = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "Query", query);
         for (Callable<Object> task : List.of(put, read, page)) {
-            closedLoop(1, smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3), task);
+            LocalBenchmarks.closedLoop(1, smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3), task);
         }
-        return new Rates(closedLoop(1, each, put), closedLoop(1, each, read), closedLoop(1, each, page), 0);
+        return new Rates(LocalBenchmarks.closedLoop(1, each, put), LocalBenchmarks.closedLoop(1, each, read), LocalBenchmarks.closedLoop(1, each, page), 0);
     }
 
     private Optional<Rates> dynaliteRates(Duration each) throws Exception {
@@ -297,34 +289,4 @@ final class EngineBenchmarks {
         return Stats.of(latencies.subList(latencies.size() / 4, latencies.size()));
     }
 
-    /** Each route's capacity with the engine as the database: it must equal what DynamoDB Local reports. */
-    Report.Section capacity(Report.Section dynamoDbLocal) throws Exception {
-        try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC()); DynamoDbClient client = inProcess(engine)) {
-            createDevTables(client);
-            Report.Section ours = CapacityPerRoute.measure(meter -> inProcess(engine, meter), dev);
-            Map<String, Object> figures = new LinkedHashMap<>(ours.figures());
-            boolean same = ours.figures().equals(dynamoDbLocal.figures());
-            figures.put("same as DynamoDB Local", same ? "yes" : "no: " + dynamoDbLocal.figures());
-            return new Report.Section("capacity per route, engine", "equal to DynamoDB Local's, route by route", figures, same,
-                    "The real handler against the engine in process, ReturnConsumedCapacity=INDEXES on every call.");
-        }
-    }
-
-    private static double closedLoop(int workers, Duration duration, Callable<?> request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        AtomicLong done = new AtomicLong();
-        long end = System.nanoTime() + duration.toNanos();
-        for (int i = 0; i < workers; i++) {
-            pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    request.call();
-                    done.incrementAndGet();
-                }
-                return null;
-            });
-        }
-        pool.shutdown();
-        pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS);
-        return done.get() / (duration.toNanos() / 1e9);
-    }
 }

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** A warm handler's time per request, in process, against embedded DynamoDB Local (no HTTP on either side). */
+/** A warm handler's time per request, in process, against the engine through its in-process client (no HTTP on either side). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

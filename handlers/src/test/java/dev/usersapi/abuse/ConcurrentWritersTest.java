@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Many writers on one user, each through the handler, against DynamoDB Local's real conditional writes. */
+/** Many writers on one user, each through the handler, against the engine's conditional writes. */
 class ConcurrentWritersTest {
     private static final int WRITERS = 8;
     private static final int ATTEMPTS_EACH = 15;

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Random and adversarial requests on every route: no 5xx, every error a well-formed problem,
  * nothing changed by a rejected request, and no cursor that reads past its query. The requests
- * go through the handler's Lambda entry against DynamoDB Local, as API Gateway would send them.
+ * go through the handler's Lambda entry against the project's engine, as API Gateway would send them.
  */
 class FuzzedRequestsTest {
     /** Requests generated in this run, reported at the end. */

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Every route of the API, through the Lambda handler's entry, against DynamoDB Local. */
+/** Every route of the API, through the Lambda handler's entry, against the project's engine. */
 class UsersRoutesTest {
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"");
 

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The HTTP API over a fresh table of its own in DynamoDB Local, with a clock the test controls. */
+/** The HTTP API over a fresh table of its own in the engine, with a clock the test controls. */
 public final class ApiFixture {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 

@@ -24,8 +24,8 @@ public record LocalOptions(
               --stack NAME          the stack whose declaration to run (default dev: stacks/Pulumi.dev.yaml)
               --in-memory           keep no data after exit (default: persist under --data-dir)
               --data-dir DIR        where data persists (default .users-api/<stack> in the checkout)
-              --dynamodb-port N     also open DynamoDB Local's own endpoint on port N, for the AWS CLI,
-                                    NoSQL Workbench or an SDK; it listens on every interface
+              --dynamodb-port N     also open the engine's DynamoDB endpoint on 127.0.0.1:N, for the AWS CLI,
+                                    NoSQL Workbench or an SDK (loopback only)
               --stream-poll-ms N    how often the stream event source polls (default 200)
               --expiry-seconds N    how often expired users are removed (default 30)
               --jwt-key SECRET      where the stack names a JWT issuer (prod), the HS256 key tokens must be

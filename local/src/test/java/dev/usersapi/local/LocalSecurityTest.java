@@ -94,7 +94,7 @@ class LocalSecurityTest {
     @Test
     void theGatewayListensOnLoopbackOnlyAndDynamoDbHasNoPort() throws Exception {
         assertEquals("127.0.0.1", stack.baseUrl().getHost());
-        assertTrue(stack.dynamoDbEndpoint().isEmpty(), "DynamoDB Local opens no port unless --dynamodb-port asks");
+        assertTrue(stack.dynamoDbEndpoint().isEmpty(), "the engine opens no port unless --dynamodb-port asks");
         for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(network.getInetAddresses())) {
                 if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {

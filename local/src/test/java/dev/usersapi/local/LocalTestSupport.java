@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
-/** An in-memory DynamoDB Local holding the dev stack's table, for tests of the stream machinery. */
+/** An in-memory engine holding the dev stack's table, for tests of the stream machinery. */
 public final class LocalTestSupport {
     private LocalTestSupport() {}
 

@@ -128,7 +128,6 @@ final class TransactionOperations {
                 locks.get(i).unlock();
             }
         }
-        actions.stream().map(Action::table).distinct().forEach(Table::commit);
         ObjectNode answer = JsonTrees.object();
         if (!request.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")) {
             ArrayNode consumed = answer.putArray("ConsumedCapacity");

@@ -142,11 +142,6 @@ public final class DiskStore implements Store {
         write(() -> db.deleteRange(writes, from, to));
     }
 
-    /** Each write reached the write-ahead log when put or remove returned: nothing is left to do. */
-    @Override
-    public void commit() {
-    }
-
     private interface Write {
         void run() throws RocksDBException;
     }

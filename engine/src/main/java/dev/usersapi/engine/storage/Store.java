@@ -31,9 +31,6 @@ public interface Store extends AutoCloseable {
     /** Drops a stream's records up to and including {@code sequence}: the trimmed ones. */
     void removeRecords(String stream, String throughSequence);
 
-    /** Makes every change so far survive the process being killed; returns once it will. */
-    void commit();
-
     @Override
     void close();
 
@@ -67,9 +64,6 @@ public interface Store extends AutoCloseable {
             }
 
             public void removeRecords(String stream, String throughSequence) {
-            }
-
-            public void commit() {
             }
 
             public void close() {

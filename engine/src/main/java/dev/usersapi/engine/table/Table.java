@@ -157,8 +157,6 @@ public final class Table {
         } finally {
             lock.unlock();
         }
-        // Acknowledged only once durable; committing outside the lock lets writers of other items share a commit.
-        store.commit();
         return written;
     }
 
@@ -172,7 +170,7 @@ public final class Table {
         return Math.floorMod(storageKey(keyAttributes).hashCode(), STRIPES);
     }
 
-    /** One write, with {@link #lockOf} held by the caller; the caller commits the store when it has written all it will. */
+    /** One write, with {@link #lockOf} held by the caller. The store has it durably (in RocksDB's write-ahead log) on return. */
     public Written applyLocked(Map<String, Value> keyAttributes, Change change, Optional<String> principal) {
         StorageKey storage = storageKey(keyAttributes);
         Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
@@ -194,10 +192,6 @@ public final class Table {
             stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, principal));
         }
         return written;
-    }
-
-    public void commit() {
-        store.commit();
     }
 
     /** The key attributes, partition key first: the one form the store files a key in. */

@@ -1,7 +1,6 @@
 package dev.usersapi.engine.value;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -82,9 +81,5 @@ public final class ItemSizes {
         BigDecimal canonical = number.signum() == 0 ? BigDecimal.ZERO : number.stripTrailingZeros();
         int digits = canonical.unscaledValue().abs().toString().length();
         return (digits + 1) / 2 + 1;
-    }
-
-    static long utf8Exact(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -2,7 +2,6 @@ package dev.usersapi.engine.value;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.Optional;
 
 /**
  * DynamoDB's numbers: at most 38 significant digits, positive magnitudes from 1E-130 to
@@ -53,13 +52,5 @@ public final class Numbers {
     /** DynamoDB's text for a number: plain digits, no exponent, no trailing zeros. */
     public static String text(BigDecimal number) {
         return number.toPlainString();
-    }
-
-    public static Optional<BigDecimal> tryParse(String text) {
-        try {
-            return Optional.of(parse(text));
-        } catch (InvalidValueException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
  * Time to live, done locally: removes items whose TTL attribute (epoch seconds) has passed,
- * each with a conditional delete so an item whose expiry moved meanwhile stays. DynamoDB Local's
- * own sweep is not used: one item without an index key attribute stops it for the whole table.
+ * each with a conditional delete so an item whose expiry moved meanwhile stays. It runs on the
+ * clock the local stack is given, so tests reach expiry without waiting.
  * The deletions it makes are remembered so the stream marks their REMOVE records as TTL
  * deletions, as DynamoDB does (userIdentity: Service, dynamodb.amazonaws.com).
  */

@@ -3,7 +3,6 @@ package dev.usersapi.local.streams;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 public final class StreamEventPayloads {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Epoch seconds of the year 5138: a creation time beyond it was reported in milliseconds. */
-    private static final long LARGEST_PLAUSIBLE_EPOCH_SECOND = 100_000_000_000L;
 
     private StreamEventPayloads() {}
 
@@ -46,7 +44,7 @@ public final class StreamEventPayloads {
         var stream = record.dynamodb();
         ObjectNode dynamodb = json.putObject("dynamodb");
         if (stream.approximateCreationDateTime() != null) {
-            dynamodb.put("ApproximateCreationDateTime", approximateCreationTime(stream.approximateCreationDateTime()).getEpochSecond());
+            dynamodb.put("ApproximateCreationDateTime", stream.approximateCreationDateTime().getEpochSecond());
         }
         if (stream.hasKeys()) {
             dynamodb.set("Keys", image(stream.keys()));
@@ -72,13 +70,6 @@ public final class StreamEventPayloads {
             identity.put("principalId", record.userIdentity().principalId());
         }
         return json;
-    }
-
-    /** Embedded DynamoDB Local reports milliseconds where the API says seconds; the true time is restored. */
-    static Instant approximateCreationTime(Instant reported) {
-        return reported.getEpochSecond() > LARGEST_PLAUSIBLE_EPOCH_SECOND
-                ? Instant.ofEpochMilli(reported.getEpochSecond())
-                : reported;
     }
 
     static ObjectNode image(Map<String, AttributeValue> attributes) {

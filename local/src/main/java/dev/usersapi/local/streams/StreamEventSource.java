@@ -221,7 +221,7 @@ public final class StreamEventSource implements AutoCloseable {
         List<Record> tooOld = new ArrayList<>();
         List<Record> fresh = new ArrayList<>();
         for (Record record : records) {
-            Instant created = StreamEventPayloads.approximateCreationTime(record.dynamodb().approximateCreationDateTime());
+            Instant created = record.dynamodb().approximateCreationDateTime();
             (created.isBefore(oldest) ? tooOld : fresh).add(record);
         }
         if (!tooOld.isEmpty()) {

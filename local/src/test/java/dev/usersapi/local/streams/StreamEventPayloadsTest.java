@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
- * Real stream records from DynamoDB Local, written as Lambda's event JSON and read back by the
+ * Real stream records from the engine, written as Lambda's event JSON and read back by the
  * Lambda runtime's own deserializer: every field must arrive as the SDK read it.
  */
 class StreamEventPayloadsTest {
@@ -91,7 +91,7 @@ class StreamEventPayloadsTest {
     void deliversTheTrueCreationTimeInSeconds() {
         Instant delivered = event.getRecords().get(0).getDynamodb().getApproximateCreationDateTime().toInstant();
         assertTrue(Duration.between(delivered, Instant.now()).abs().compareTo(Duration.ofMinutes(5)) < 0,
-                "DynamoDB Local reported " + records.get(0).dynamodb().approximateCreationDateTime() + ", delivered " + delivered);
+                "the engine reported " + records.get(0).dynamodb().approximateCreationDateTime() + ", delivered " + delivered);
     }
 
     @Test
