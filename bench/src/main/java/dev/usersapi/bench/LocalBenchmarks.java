@@ -41,7 +41,7 @@ final class LocalBenchmarks {
     }
 
     private LocalStack start(UserStreamHandler streamHandler) {
-        return LocalStack.start(new LocalOptions("dev", 0, true, Optional.empty(), OptionalInt.empty(), Duration.ofMillis(200),
+        return LocalStack.start(new LocalOptions("dev", 0, true, Optional.empty(), OptionalInt.empty(), Optional.empty(), Duration.ofMillis(200),
                 Duration.ofSeconds(30), Optional.empty(), dev.usersapi.local.gateway.GatewayLimits.defaults()), layout, streamHandler, Clock.systemUTC());
     }
 

@@ -76,8 +76,10 @@ class TimeToLiveRulesTest {
         assertEquals(2, records.size());
         JsonNode removal = records.get(1);
         assertEquals("REMOVE", removal.path("eventName").asText());
-        assertEquals("Service", removal.path("userIdentity").path("type").asText());
-        assertEquals("dynamodb.amazonaws.com", removal.path("userIdentity").path("principalId").asText());
+        // The Streams API reference's Identity shape names its members PrincipalId and Type; the
+        // lower-case spelling is Lambda's event, not the API's, and the SDKs read nothing from it.
+        assertEquals("Service", removal.path("userIdentity").path("Type").asText());
+        assertEquals("dynamodb.amazonaws.com", removal.path("userIdentity").path("PrincipalId").asText());
         assertTrue(records.get(0).path("userIdentity").isMissingNode(), "the user's own write names no service");
     }
 }

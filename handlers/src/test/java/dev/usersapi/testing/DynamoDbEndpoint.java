@@ -19,39 +19,117 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * The project's DynamoDB engine, in memory, in this JVM, reached over HTTP on loopback through the
  * same kind of client the Lambda uses. One per test JVM; every test class gets tables of its own.
+ *
+ * <p>With {@code USERS_API_DYNAMODB_ENDPOINT} (or {@code -Dusers-api.dynamodb-endpoint}) set, the
+ * tests run against that endpoint instead, real DynamoDB for one, with the SDK's default region and
+ * credentials chains; their tables carry this run's name and are deleted when the JVM exits.
  */
 public final class DynamoDbEndpoint {
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static DynamoDbEndpoint instance;
+    private static IllegalStateException unreachable;
 
     private final URI endpoint;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
+    private final String tablePrefix;
+    private final boolean other;
+    private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private DynamoDbEndpoint(URI endpoint) {
+    private DynamoDbEndpoint(URI endpoint, DynamoDbClient client, DynamoDbStreamsClient streams, String tablePrefix, boolean other) {
         this.endpoint = endpoint;
+        this.client = client;
+        this.streams = streams;
+        this.tablePrefix = tablePrefix;
+        this.other = other;
+    }
+
+    private static DynamoDbEndpoint embedded(URI endpoint) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        this.client = DynamoDbClient.builder()
+        DynamoDbClient client = DynamoDbClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials)
                 .httpClient(Apache5HttpClient.create())
                 .build();
-        this.streams = DynamoDbStreamsClient.builder()
+        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials)
                 .httpClient(Apache5HttpClient.create())
                 .build();
+        return new DynamoDbEndpoint(endpoint, client, streams, "", false);
+    }
+
+    /** Another endpoint, with the default chains; it is waited for, as a process started beside the tests may still be starting. */
+    private static DynamoDbEndpoint other(URI endpoint) {
+        DynamoDbClient client = DynamoDbClient.builder().endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
+        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                client.listTables(list -> list.limit(1));
+                break;
+            } catch (software.amazon.awssdk.core.exception.SdkClientException unreachable) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the DynamoDB endpoint " + endpoint + " did not answer within 30 s", unreachable);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + endpoint, e);
+                }
+            }
+        }
+        String run = "users-api-test-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+        DynamoDbEndpoint shared = new DynamoDbEndpoint(endpoint, client, streams, run, true);
+        Runtime.getRuntime().addShutdownHook(new Thread(shared::deleteCreatedTables));
+        return shared;
+    }
+
+    /** The endpoint the tests were asked to use instead of the embedded engine, if any. */
+    public static java.util.Optional<URI> requestedEndpoint() {
+        return java.util.Optional.ofNullable(System.getProperty("users-api.dynamodb-endpoint"))
+                .or(() -> java.util.Optional.ofNullable(System.getenv("USERS_API_DYNAMODB_ENDPOINT")))
+                .filter(value -> !value.isBlank())
+                .map(URI::create);
+    }
+
+    private void deleteCreatedTables() {
+        for (String name : created) {
+            try {
+                client.deleteTable(delete -> delete.tableName(name));
+            } catch (RuntimeException gone) {
+                // Deleted already, or the endpoint has stopped: nothing left to clean.
+            }
+        }
+    }
+
+    /** True when the tests run against another endpoint rather than the embedded engine. */
+    public boolean isOther() {
+        return other;
     }
 
     public static synchronized DynamoDbEndpoint shared() {
+        if (unreachable != null) {
+            throw unreachable;
+        }
+        if (instance == null && requestedEndpoint().isPresent()) {
+            try {
+                instance = other(requestedEndpoint().get());
+            } catch (IllegalStateException e) {
+                // Said once; every later test fails at once with the same reason rather than waiting again.
+                unreachable = e;
+                throw e;
+            }
+        }
         if (instance == null) {
             DynamoDbEngine engine = new DynamoDbEngine(java.time.Clock.systemUTC());
             try {
                 EngineHttpServer server = EngineHttpServer.onLoopback(engine, 0);
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-                instance = new DynamoDbEndpoint(server.endpoint());
+                instance = embedded(server.endpoint());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the engine opened its port", e);
@@ -82,14 +160,17 @@ public final class DynamoDbEndpoint {
         StackFile stack = StackFile.load(ProjectLayout.current(), "dev");
         TableDeclaration table = stack.table();
         int number = TABLES.incrementAndGet();
-        String users = create(table, "users-test-" + number);
-        String keys = create(stack.idempotencyTable(), "idempotency-test-" + number);
+        String users = create(table, tablePrefix + "users-test-" + number);
+        String keys = create(stack.idempotencyTable(), tablePrefix + "idempotency-test-" + number);
         return new UsersTableSettings(users, table.globalSecondaryIndexes().get(0).name(), table.retention(), keys,
                 stack.idempotencyTable().retention().orElseThrow());
     }
 
     private String create(TableDeclaration table, String name) {
         client.createTable(DynamoDbTables.createTableRequest(table, name));
+        created.add(name);
+        // DynamoDB creates tables in the background and refuses their TTL setting until they are ACTIVE.
+        client.waiter().waitUntilTableExists(describe -> describe.tableName(name));
         DynamoDbTables.timeToLiveRequest(table, name).ifPresent(client::updateTimeToLive);
         return name;
     }

@@ -13,6 +13,7 @@ public record LocalOptions(
         boolean inMemory,
         Optional<Path> dataDirectory,
         OptionalInt dynamoDbPort,
+        Optional<java.net.URI> dynamoDbEndpoint,
         Duration streamPollInterval,
         Duration expiryInterval,
         Optional<String> jwtKey,
@@ -26,6 +27,10 @@ public record LocalOptions(
               --data-dir DIR        where data persists (default .users-api/<stack> in the checkout)
               --dynamodb-port N     also open the engine's DynamoDB endpoint on 127.0.0.1:N, for the AWS CLI,
                                     NoSQL Workbench or an SDK (loopback only)
+              --dynamodb-endpoint URL
+                                    run against another DynamoDB endpoint instead of the embedded engine: real
+                                    DynamoDB (https://dynamodb.<region>.amazonaws.com) with your usual AWS region
+                                    and credentials; the stack's tables are created there when missing
               --stream-poll-ms N    how often the stream event source polls (default 200)
               --expiry-seconds N    how often expired users are removed (default 30)
               --jwt-key SECRET      where the stack names a JWT issuer (prod), the HS256 key tokens must be
@@ -33,13 +38,13 @@ public record LocalOptions(
             """;
 
     public static LocalOptions defaults() {
-        return new LocalOptions("dev", 8080, false, Optional.empty(), OptionalInt.empty(),
+        return new LocalOptions("dev", 8080, false, Optional.empty(), OptionalInt.empty(), Optional.empty(),
                 Duration.ofMillis(200), Duration.ofSeconds(30), Optional.empty(), GatewayLimits.defaults());
     }
 
     /** The same options with other gateway limits: tests shorten the timeouts. */
     public LocalOptions withGatewayLimits(GatewayLimits limits) {
-        return new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, limits);
+        return new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval, jwtKey, limits);
     }
 
     public static LocalOptions parse(String... args) {
@@ -48,7 +53,7 @@ public record LocalOptions(
             String flag = args[i];
             switch (flag) {
                 case "--in-memory" -> options = options.set(flag, "true");
-                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--stream-poll-ms", "--expiry-seconds", "--jwt-key" -> {
+                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--dynamodb-endpoint", "--stream-poll-ms", "--expiry-seconds", "--jwt-key" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
                     }
@@ -58,24 +63,41 @@ public record LocalOptions(
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
+        if (options.dynamoDbEndpoint.isPresent() && options.dynamoDbPort.isPresent()) {
+            throw new IllegalArgumentException("--dynamodb-port opens the embedded engine's endpoint; with --dynamodb-endpoint there is none\n" + USAGE);
+        }
         return options;
     }
 
     private LocalOptions set(String flag, String value) {
         return switch (flag) {
-            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
-            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
-            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
-            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
-            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
-            case "--stream-poll-ms" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort,
+            case "--in-memory" -> new LocalOptions(stack, port, true, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--port" -> new LocalOptions(stack, port(value, flag), inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--stack" -> new LocalOptions(value, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--data-dir" -> new LocalOptions(stack, port, inMemory, Optional.of(Path.of(value)), dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--dynamodb-port" -> new LocalOptions(stack, port, inMemory, dataDirectory, OptionalInt.of(port(value, flag)), dynamoDbEndpoint, streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--dynamodb-endpoint" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, Optional.of(endpoint(value, flag)),
+                    streamPollInterval, expiryInterval, jwtKey, gatewayLimits);
+            case "--stream-poll-ms" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint,
                     Duration.ofMillis(positive(value, flag)), expiryInterval, jwtKey, gatewayLimits);
-            case "--expiry-seconds" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval,
+            case "--expiry-seconds" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval,
                     Duration.ofSeconds(positive(value, flag)), jwtKey, gatewayLimits);
-            case "--jwt-key" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, streamPollInterval, expiryInterval,
+            case "--jwt-key" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval,
                     Optional.of(value), gatewayLimits);
             default -> throw new IllegalArgumentException(flag);
         };
+    }
+
+    private static java.net.URI endpoint(String value, String flag) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException(flag + " must be an http or https URL, got " + value);
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(flag + " must be an http or https URL, got " + value);
+        }
     }
 
     private static int port(String value, String flag) {

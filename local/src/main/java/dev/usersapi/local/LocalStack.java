@@ -10,7 +10,6 @@ import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackFile;
 import dev.usersapi.declaration.TableDeclaration;
-import dev.usersapi.local.expiry.ExpirySweeper;
 import dev.usersapi.local.gateway.JwtAuthorizer;
 import dev.usersapi.local.gateway.LocalGateway;
 import dev.usersapi.local.reference.ApiReference;
@@ -26,16 +25,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole service on one machine: the project's DynamoDB engine in-process, the table the stack declares,
  * the Lambda handlers behind a local API gateway, the stream delivered to the stream handler,
- * and expired users removed. {@code main} runs it until Ctrl-C or SIGTERM.
+ * and expired users removed by the engine's time to live. With {@code --dynamodb-endpoint} the same
+ * stack runs against another DynamoDB endpoint instead. {@code main} runs it until Ctrl-C or SIGTERM.
  */
 public final class LocalStack implements AutoCloseable {
     private static final java.time.Duration SAMPLE_TOKEN_LIFETIME = java.time.Duration.ofHours(12);
@@ -44,24 +42,22 @@ public final class LocalStack implements AutoCloseable {
     private final LocalDynamoDb dynamo;
     private final LocalGateway gateway;
     private final StreamEventSource streamSource;
-    private final ScheduledExecutorService expiry;
-    private final ExpirySweeper sweeper;
     private final FailureDestination failures;
+    private final String usersTable;
     private final Path dataDirectory;
     private final List<String> notes;
     private final Optional<JwtAuthorizer> authorizer;
     private final Optional<String> sampleToken;
 
-    private LocalStack(LocalDynamoDb dynamo, LocalGateway gateway, StreamEventSource streamSource, ScheduledExecutorService expiry,
-                       ExpirySweeper sweeper, FailureDestination failures, Path dataDirectory, List<String> notes,
+    private LocalStack(LocalDynamoDb dynamo, LocalGateway gateway, StreamEventSource streamSource, String usersTable,
+                       FailureDestination failures, Path dataDirectory, List<String> notes,
                        Optional<JwtAuthorizer> authorizer, Optional<String> sampleToken) {
         this.authorizer = authorizer;
         this.sampleToken = sampleToken;
         this.dynamo = dynamo;
         this.gateway = gateway;
         this.streamSource = streamSource;
-        this.expiry = expiry;
-        this.sweeper = sweeper;
+        this.usersTable = usersTable;
         this.failures = failures;
         this.dataDirectory = dataDirectory;
         this.notes = notes;
@@ -76,16 +72,26 @@ public final class LocalStack implements AutoCloseable {
                                    RequestHandler<DynamodbEvent, StreamsEventResponse> streamHandler, Clock clock) {
         StackFile stack = StackFile.load(layout, options.stack());
         TableDeclaration table = stack.table();
-        Path dataDirectory = options.dataDirectory().orElse(layout.root().resolve(".users-api").resolve(options.stack()));
-        LocalDynamoDb dynamo = LocalDynamoDb.start(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
-                options.dynamoDbPort());
+        Path stackDirectory = options.dataDirectory().orElse(layout.root().resolve(".users-api").resolve(options.stack()));
+        // Against another endpoint the tables are there; only the event source's checkpoints and
+        // failures stay here, kept apart per endpoint so the engine's shards and theirs never mix.
+        Path dataDirectory = options.dynamoDbEndpoint().map(endpoint -> stackDirectory.resolve("endpoint-"
+                + (endpoint.getHost() + (endpoint.getPort() < 0 ? "" : "-" + endpoint.getPort())).replaceAll("[^A-Za-z0-9.-]", "_")))
+                .orElse(stackDirectory);
+        LocalDynamoDb dynamo = options.dynamoDbEndpoint().map(LocalDynamoDb::other)
+                .orElseGet(() -> LocalDynamoDb.embedded(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
+                        options.dynamoDbPort(), clock, options.expiryInterval()));
+        // In an AWS account, names that say whose tables they are, beside whatever else lives there.
+        String usersTable = options.dynamoDbEndpoint().isPresent() ? "users-api-local-" + options.stack() + "-" + TABLE_NAME : TABLE_NAME;
+        String keysTable = options.dynamoDbEndpoint().isPresent() ? "users-api-local-" + options.stack() + "-" + IDEMPOTENCY_TABLE_NAME
+                : IDEMPOTENCY_TABLE_NAME;
         try {
-            var description = LocalTables.ensure(dynamo.client(), table, TABLE_NAME);
+            var description = LocalTables.ensure(dynamo.client(), table, usersTable);
             TableDeclaration idempotencyTable = stack.idempotencyTable();
-            LocalTables.ensure(dynamo.client(), idempotencyTable, IDEMPOTENCY_TABLE_NAME);
+            LocalTables.ensure(dynamo.client(), idempotencyTable, keysTable);
             String emailIndex = table.globalSecondaryIndexes().get(0).name();
             var api = new LambdaInvoker<>(new UsersApiHandler(dynamo.client(),
-                    new UsersTableSettings(TABLE_NAME, emailIndex, table.retention(), IDEMPOTENCY_TABLE_NAME,
+                    new UsersTableSettings(usersTable, emailIndex, table.retention(), keysTable,
                             idempotencyTable.retention().orElseThrow()), clock),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
             Optional<JwtAuthorizer> authorizer = jwtAuthorizer(stack, options, clock);
@@ -94,30 +100,23 @@ public final class LocalStack implements AutoCloseable {
                     (byte[] event, com.amazonaws.services.lambda.runtime.Context context) -> api.invoke(event, context), authorizer,
                     options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)));
 
-            ExpirySweeper sweeper = new ExpirySweeper(dynamo.client(), TABLE_NAME, table, clock);
-            ExpirySweeper keySweeper = new ExpirySweeper(dynamo.client(), IDEMPOTENCY_TABLE_NAME, idempotencyTable, clock);
             FailureDestination failures = new FailureDestination(dataDirectory.resolve("stream-failures.jsonl"));
             var consumer = new LambdaInvoker<>(streamHandler, DynamodbEvent.class, StreamsEventResponse.class);
             StreamEventSource streamSource = new StreamEventSource(dynamo.streams(), description.latestStreamArn(), "local",
                     stack.streamConsumer(),
                     event -> consumer.invoke(event, new LocalContext(UUID.randomUUID().toString(), "users-stream")),
-                    sweeper::isTimeToLiveDeletion,
                     options.inMemory() ? Optional.empty() : Optional.of(dataDirectory.resolve("stream-checkpoints.json")),
-                    // Record age is measured against the engine's own timestamps, which follow the real clock.
+                    // Record age follows real time, as the mapping's does: a test's clock that jumps days
+                    // ahead to reach expiry must not age the records written before the jump.
                     failures, Clock.systemUTC(), options.streamPollInterval(), line -> System.out.println("local: " + line));
-            ScheduledExecutorService expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "expiry-sweeper");
-                thread.setDaemon(true);
-                return thread;
-            });
-            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, expiry, sweeper, failures, dataDirectory,
-                    LocalTables.notEmulated(table), authorizer, sampleToken);
+            List<String> notes = options.dynamoDbEndpoint().isPresent()
+                    ? List.of("tables " + usersTable + " and " + keysTable + " on " + options.dynamoDbEndpoint().get()
+                            + ", created there if missing; that endpoint does their time to live")
+                    : LocalTables.notEmulated(table, options.expiryInterval());
+            LocalStack stackRunning = new LocalStack(dynamo, gateway, streamSource, usersTable, failures, dataDirectory,
+                    notes, authorizer, sampleToken);
             gateway.start();
             streamSource.start(options.streamPollInterval());
-            for (ExpirySweeper each : List.of(sweeper, keySweeper)) {
-                expiry.scheduleWithFixedDelay(() -> sweepQuietly(each), options.expiryInterval().toMillis(),
-                        options.expiryInterval().toMillis(), TimeUnit.MILLISECONDS);
-            }
             return stackRunning;
         } catch (IOException e) {
             dynamo.close();
@@ -174,17 +173,17 @@ public final class LocalStack implements AutoCloseable {
         return failures.file();
     }
 
-    /** Removes expired users now, rather than at the next sweep; returns how many. */
-    public int sweepExpired() {
-        return sweeper.sweep();
+    /**
+     * Has the embedded engine expire what is due now, rather than at its next sweep; returns how
+     * many items went. Empty against another endpoint, which expires on its own schedule.
+     */
+    public OptionalInt expireNow() {
+        return dynamo.expireNow();
     }
 
-    private static void sweepQuietly(ExpirySweeper sweeper) {
-        try {
-            sweeper.sweep();
-        } catch (RuntimeException e) {
-            System.out.println("local: expiry sweep failed, retrying at the next one: " + e);
-        }
+    /** The users table's name: "users" in the embedded engine, one that names the stack on another endpoint. */
+    public String usersTableName() {
+        return usersTable;
     }
 
     List<String> notes() {
@@ -193,7 +192,6 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        expiry.shutdownNow();
         gateway.close();
         streamSource.close();
         dynamo.close();
@@ -229,7 +227,10 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("  docs:     " + stack.apiReferenceUrl() + "  (the API reference; try any route from the browser)");
         stack.dynamoDbEndpoint().ifPresent(endpoint -> System.out.println("  DynamoDB: " + endpoint
                 + "  (the engine's endpoint, on loopback only; any access key works)"));
-        System.out.println("  data:     " + (options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
+        stack.dynamo.otherEndpoint().ifPresent(endpoint -> System.out.println("  DynamoDB: " + endpoint
+                + "  (another endpoint, with your AWS region and credentials)"));
+        System.out.println("  data:     " + (options.dynamoDbEndpoint().isPresent() ? "in the tables on that endpoint"
+                : options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
         String authorization = stack.sampleToken().map(token -> " -H 'Authorization: Bearer " + token + "'").orElse("");
         stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs a JWT, as in the cloud; the one below is valid for 12 hours"));

@@ -8,7 +8,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
-/** Creates the declared table in the engine, once: a restart finds it and keeps its data. */
+/** Creates the declared table where the stack runs, once: a restart finds it and keeps its data. */
 final class LocalTables {
     private LocalTables() {}
 
@@ -17,6 +17,8 @@ final class LocalTables {
             return dynamo.describeTable(describe -> describe.tableName(name)).table();
         } catch (ResourceNotFoundException absent) {
             dynamo.createTable(DynamoDbTables.createTableRequest(table, name));
+            // DynamoDB creates a table in the background and refuses its TTL and backups settings until it is ACTIVE.
+            dynamo.waiter().waitUntilTableExists(describe -> describe.tableName(name));
             DynamoDbTables.timeToLiveRequest(table, name).ifPresent(dynamo::updateTimeToLive);
             if (table.pointInTimeRecovery()) {
                 dynamo.updateContinuousBackups(backups -> backups.tableName(name)
@@ -27,7 +29,7 @@ final class LocalTables {
     }
 
     /** What the declaration asks for that the local engine does not do, said once rather than dropped silently. */
-    static List<String> notEmulated(TableDeclaration table) {
+    static List<String> notEmulated(TableDeclaration table, java.time.Duration expiryInterval) {
         List<String> notes = new ArrayList<>();
         if (table.pointInTimeRecovery()) {
             notes.add("point-in-time recovery: recorded by the local engine (DescribeContinuousBackups says ENABLED), no backups are kept");
@@ -37,7 +39,8 @@ final class LocalTables {
                     + " (the engine's files are not encrypted); the cloud stack enables it");
         }
         if (table.ttlAttribute().isPresent()) {
-            notes.add("time to live on " + table.ttlAttribute().get() + ": expired users are removed by the local stack's sweeper");
+            notes.add("time to live on " + table.ttlAttribute().get() + ": the engine removes expired users every "
+                    + expiryInterval.toSeconds() + " s (DynamoDB: within days), each with a REMOVE record marked as the service's");
         }
         return notes;
     }

@@ -88,7 +88,7 @@ class FailingConsumerTest {
         }
         StreamEventSource source = new StreamEventSource(table.streams(), table.streamArn(), "local",
                 new StreamConsumerDeclaration(25, "TRIM_HORIZON", RETRIES, 3600, true),
-                event -> lambda.invoke(event, new LocalContext("test", "users-stream")), record -> false,
+                event -> lambda.invoke(event, new LocalContext("test", "users-stream")),
                 Optional.of(data.resolve("checkpoints.json")), new FailureDestination(data.resolve("failures.jsonl")),
                 Clock.systemUTC(), Duration.ZERO, line -> { });
         source.pollOnce();

@@ -37,7 +37,7 @@ class LocalSecurityTest {
     @BeforeAll
     static void start() {
         var quiet = new JsonLines(new PrintStream(new ByteArrayOutputStream()));
-        stack = LocalStack.start(new LocalOptions("prod", 0, true, Optional.empty(), OptionalInt.empty(), Duration.ofMillis(50),
+        stack = LocalStack.start(new LocalOptions("prod", 0, true, Optional.empty(), OptionalInt.empty(), Optional.empty(), Duration.ofMillis(50),
                 Duration.ofHours(1), Optional.of(KEY), dev.usersapi.local.gateway.GatewayLimits.defaults()), ProjectLayout.current(), new UserStreamHandler(change -> { }, quiet), Clock.systemUTC());
     }
 

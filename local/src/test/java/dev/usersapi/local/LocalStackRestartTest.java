@@ -28,7 +28,7 @@ class LocalStackRestartTest {
 
     @Test
     void keepsUsersAcrossARestart() throws Exception {
-        LocalOptions options = new LocalOptions("dev", 0, false, Optional.of(data), OptionalInt.empty(),
+        LocalOptions options = new LocalOptions("dev", 0, false, Optional.of(data), OptionalInt.empty(), Optional.empty(),
                 Duration.ofMillis(50), Duration.ofHours(1), Optional.empty(), dev.usersapi.local.gateway.GatewayLimits.defaults());
         String user;
         try (LocalStack first = start(options)) {

@@ -42,6 +42,11 @@ public final class LocalTestSupport {
             return records;
         }
 
+        /** Has the engine expire what is due now; returns how many items went. */
+        public int expireNow() {
+            return dynamo.expireNow().orElseThrow();
+        }
+
         @Override
         public void close() {
             dynamo.close();
@@ -49,7 +54,12 @@ public final class LocalTestSupport {
     }
 
     public static Table streamTable() {
-        LocalDynamoDb dynamo = LocalDynamoDb.start(Optional.empty(), OptionalInt.empty());
+        return streamTable(java.time.Clock.systemUTC());
+    }
+
+    /** The same, on an engine whose clock (stream retention, time to live) the test moves. */
+    public static Table streamTable(java.time.Clock clock) {
+        LocalDynamoDb dynamo = LocalDynamoDb.embedded(Optional.empty(), OptionalInt.empty(), clock, java.time.Duration.ofHours(1));
         var declaration = StackFile.load(ProjectLayout.current(), "dev").table();
         var description = LocalTables.ensure(dynamo.client(), declaration, "users");
         return new Table(dynamo, "users", description.latestStreamArn());

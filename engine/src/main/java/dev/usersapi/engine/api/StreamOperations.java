@@ -150,7 +150,7 @@ final class StreamOperations {
             record.newImage().ifPresent(image -> change.set("NewImage", AttributeValues.write(image)));
             record.oldImage().ifPresent(image -> change.set("OldImage", AttributeValues.write(image)));
             change.put("SequenceNumber", record.sequenceNumber()).put("SizeBytes", record.sizeBytes()).put("StreamViewType", record.viewType());
-            record.userIdentity().ifPresent(principal -> json.putObject("userIdentity").put("type", "Service").put("principalId", principal));
+            record.userIdentity().ifPresent(principal -> json.putObject("userIdentity").put("PrincipalId", principal).put("Type", "Service"));
         }
         // A shard stays open while its table streams, so a reader always gets an iterator to go on with.
         answer.put("NextShardIterator", new Iterator(iterator.arn(), iterator.shardId(), iterator.position() + read.size(), now).token());

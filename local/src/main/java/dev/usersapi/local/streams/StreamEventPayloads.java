@@ -18,22 +18,19 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  */
 public final class StreamEventPayloads {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Epoch seconds of the year 5138: a creation time beyond it was reported in milliseconds. */
-
     private StreamEventPayloads() {}
 
-    /** {@code ttlDeletion} says which REMOVE records are time-to-live deletions, which Lambda marks as such. */
-    public static ObjectNode event(List<Record> records, String streamArn, String region,
-                                   java.util.function.Predicate<Record> ttlDeletion) {
+    /** The event Lambda sends for {@code records}; a time-to-live deletion keeps the userIdentity its record carries. */
+    public static ObjectNode event(List<Record> records, String streamArn, String region) {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode array = event.putArray("Records");
         for (Record record : records) {
-            array.add(record(record, streamArn, region, ttlDeletion.test(record)));
+            array.add(record(record, streamArn, region));
         }
         return event;
     }
 
-    static ObjectNode record(Record record, String streamArn, String region, boolean ttlDeletion) {
+    static ObjectNode record(Record record, String streamArn, String region) {
         ObjectNode json = JSON.createObjectNode();
         json.put("eventID", record.eventID());
         json.put("eventName", record.eventNameAsString());
@@ -60,11 +57,7 @@ public final class StreamEventPayloads {
             dynamodb.put("SizeBytes", stream.sizeBytes());
         }
         dynamodb.put("StreamViewType", stream.streamViewTypeAsString());
-        if (ttlDeletion) {
-            ObjectNode identity = json.putObject("userIdentity");
-            identity.put("type", "Service");
-            identity.put("principalId", "dynamodb.amazonaws.com");
-        } else if (record.userIdentity() != null) {
+        if (record.userIdentity() != null) {
             ObjectNode identity = json.putObject("userIdentity");
             identity.put("type", record.userIdentity().type());
             identity.put("principalId", record.userIdentity().principalId());

@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -44,7 +43,6 @@ public final class StreamEventSource implements AutoCloseable {
     private final String region;
     private final StreamConsumerDeclaration settings;
     private final Function<String, String> function;
-    private final Predicate<Record> ttlDeletion;
     private final Checkpoints checkpoints;
     private final FailureDestination failures;
     private final Clock clock;
@@ -56,7 +54,7 @@ public final class StreamEventSource implements AutoCloseable {
     private boolean firstPoll = true;
 
     public StreamEventSource(DynamoDbStreamsClient streams, String streamArn, String region, StreamConsumerDeclaration settings,
-                             Function<String, String> function, Predicate<Record> ttlDeletion,
+                             Function<String, String> function,
                              java.util.Optional<java.nio.file.Path> checkpointFile, FailureDestination failures,
                              Clock clock, Duration retryDelay, Consumer<String> log) {
         this.streams = streams;
@@ -64,7 +62,6 @@ public final class StreamEventSource implements AutoCloseable {
         this.region = region;
         this.settings = settings;
         this.function = function;
-        this.ttlDeletion = ttlDeletion;
         this.checkpoints = new Checkpoints(checkpointFile);
         this.failures = failures;
         this.clock = clock;
@@ -137,12 +134,22 @@ public final class StreamEventSource implements AutoCloseable {
     private String initialIterator(String shardId, boolean discoveredLater) {
         var request = software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest.builder()
                 .streamArn(streamArn).shardId(shardId);
-        checkpoints.lastSequence(shardId).ifPresentOrElse(
+        var checkpoint = checkpoints.lastSequence(shardId);
+        checkpoint.ifPresentOrElse(
                 sequence -> request.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(sequence),
                 // A shard that appears while running is read from its start, as Lambda reads child shards.
                 () -> request.shardIteratorType(discoveredLater ? ShardIteratorType.TRIM_HORIZON
                         : ShardIteratorType.fromValue(settings.startingPosition())));
-        return streams.getShardIterator(request.build()).shardIterator();
+        try {
+            return streams.getShardIterator(request.build()).shardIterator();
+        } catch (TrimmedDataAccessException trimmed) {
+            // The last record delivered is past the stream's 24-hour retention: what followed it
+            // and is still kept starts at the trim horizon; asking again for the checkpoint would fail forever.
+            log.accept("stream event source: shard " + shardId + " was trimmed past its checkpoint " + checkpoint.orElse("")
+                    + "; going on from its oldest record");
+            return streams.getShardIterator(request.shardIteratorType(ShardIteratorType.TRIM_HORIZON).sequenceNumber(null).build())
+                    .shardIterator();
+        }
     }
 
     private void deliver(String shardId, List<Record> records) {
@@ -190,7 +197,7 @@ public final class StreamEventSource implements AutoCloseable {
         String answer;
         try {
             answer = function.apply(StreamEventPayloads.JSON.writeValueAsString(
-                    StreamEventPayloads.event(batch, streamArn, region, ttlDeletion)));
+                    StreamEventPayloads.event(batch, streamArn, region)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException functionError) {
@@ -240,7 +247,7 @@ public final class StreamEventSource implements AutoCloseable {
         info.put("endSequenceNumber", last(batch));
         info.put("batchSize", batch.size());
         info.put("streamArn", streamArn);
-        failure.set("records", StreamEventPayloads.event(batch, streamArn, region, record -> false).get("Records"));
+        failure.set("records", StreamEventPayloads.event(batch, streamArn, region).get("Records"));
         return failure;
     }
 

@@ -43,7 +43,7 @@ class SlowClientsTest {
     static void start() {
         var quiet = new JsonLines(new PrintStream(new ByteArrayOutputStream()));
         GatewayLimits limits = new GatewayLimits(REQUEST_TIMEOUT, IDLE_TIMEOUT, 10 * 1024 * 1024, 10 * 1024);
-        stack = LocalStack.start(new LocalOptions("dev", 0, true, Optional.empty(), OptionalInt.empty(), Duration.ofMillis(200),
+        stack = LocalStack.start(new LocalOptions("dev", 0, true, Optional.empty(), OptionalInt.empty(), Optional.empty(), Duration.ofMillis(200),
                 Duration.ofHours(1), Optional.empty(), limits), ProjectLayout.current(), new UserStreamHandler(change -> { }, quiet),
                 Clock.systemUTC());
     }

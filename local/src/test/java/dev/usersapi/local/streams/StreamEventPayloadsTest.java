@@ -53,7 +53,7 @@ class StreamEventPayloadsTest {
                 .key(Map.of("id", AttributeValue.fromS("u1"), "createdAt", AttributeValue.fromN("1764000000000"))));
         records = table.readAllRecords();
         event = LocalTestSupport.lambdaDeserialize(
-                StreamEventPayloads.event(records, table.streamArn(), "eu-west-1", record -> false).toString());
+                StreamEventPayloads.event(records, table.streamArn(), "eu-west-1").toString());
     }
 
     @AfterAll
@@ -123,12 +123,20 @@ class StreamEventPayloadsTest {
 
     @Test
     void marksTimeToLiveRemovalsAsLambdaDoes() {
-        DynamodbEvent marked = LocalTestSupport.lambdaDeserialize(StreamEventPayloads.event(records, table.streamArn(), "eu-west-1",
-                record -> record.eventNameAsString().equals("REMOVE")).toString());
-        var identity = marked.getRecords().get(2).getUserIdentity();
-        assertEquals("Service", identity.getType());
-        assertEquals("dynamodb.amazonaws.com", identity.getPrincipalId());
-        assertNull(marked.getRecords().get(0).getUserIdentity());
+        try (LocalTestSupport.Table expiring = LocalTestSupport.streamTable()) {
+            long lastMinute = Instant.now().minus(Duration.ofMinutes(1)).getEpochSecond();
+            expiring.client().putItem(put -> put.tableName(expiring.name()).item(Map.of(
+                    "id", AttributeValue.fromS("gone"), "createdAt", AttributeValue.fromN("1764000000000"),
+                    "deleteAt", AttributeValue.fromN(Long.toString(lastMinute)))));
+            assertEquals(1, expiring.expireNow());
+            DynamodbEvent marked = LocalTestSupport.lambdaDeserialize(
+                    StreamEventPayloads.event(expiring.readAllRecords(), expiring.streamArn(), "eu-west-1").toString());
+            assertEquals("REMOVE", marked.getRecords().get(1).getEventName());
+            var identity = marked.getRecords().get(1).getUserIdentity();
+            assertEquals("Service", identity.getType());
+            assertEquals("dynamodb.amazonaws.com", identity.getPrincipalId());
+            assertNull(marked.getRecords().get(0).getUserIdentity(), "a put by a user carries no identity");
+        }
     }
 
     @Test

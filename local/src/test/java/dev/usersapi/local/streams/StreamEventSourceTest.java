@@ -28,7 +28,8 @@ class StreamEventSourceTest {
     @TempDir
     Path data;
 
-    private final LocalTestSupport.Table table = LocalTestSupport.streamTable();
+    private final dev.usersapi.testing.MutableClock clock = new dev.usersapi.testing.MutableClock(java.time.Instant.now());
+    private final LocalTestSupport.Table table = LocalTestSupport.streamTable(clock);
     /** Each invocation's batch, as the ids of its records in order. */
     private final List<List<String>> deliveries = new ArrayList<>();
 
@@ -45,6 +46,18 @@ class StreamEventSourceTest {
 
         assertEquals(List.of(List.of("a", "b", "c"), List.of("b", "c"), List.of("b", "c")), deliveries,
                 "a is done after the first call; the batch is retried from b, twice, until b succeeds");
+    }
+
+    @Test
+    void aRestartWhoseCheckpointWasTrimmedGoesOnFromTheOldestRecordKept() {
+        write("a", "b");
+        source(0, failFor(new HashMap<>())).pollOnce();
+        clock.advance(Duration.ofHours(25));
+        write("c");
+        source(0, failFor(new HashMap<>())).pollOnce();
+
+        assertEquals(List.of(List.of("a", "b"), List.of("c")), deliveries,
+                "a and b passed the stream's 24-hour retention after their checkpoint; the restarted source goes on with c");
     }
 
     @Test
@@ -124,7 +137,7 @@ class StreamEventSourceTest {
 
     private StreamEventSource source(int retries, Function<String, String> function) {
         return new StreamEventSource(table.streams(), table.streamArn(), "local",
-                new StreamConsumerDeclaration(10, "TRIM_HORIZON", retries, 3600, false), function, record -> false,
+                new StreamConsumerDeclaration(10, "TRIM_HORIZON", retries, 3600, false), function,
                 Optional.of(data.resolve("checkpoints.json")), new FailureDestination(data.resolve("failures.jsonl")),
                 Clock.systemUTC(), Duration.ZERO, line -> { });
     }

@@ -1,0 +1,46 @@
+package dev.usersapi.engine.wire;
+
+import dev.usersapi.engine.api.DynamoDbEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The engine as a process of its own on a loopback port, for what runs elsewhere: the AWS CLI,
+ * NoSQL Workbench, or the handlers' integration tests pointed at another endpoint.
+ * {@code --port N} (0 picks one), {@code --data-dir DIR} to persist, {@code --expiry-seconds N}.
+ */
+public final class StandaloneEngine {
+    private StandaloneEngine() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        int port = 8000;
+        Optional<Path> data = Optional.empty();
+        Duration expiry = Duration.ofSeconds(30);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--data-dir" -> data = Optional.of(Path.of(args[i + 1]));
+                case "--expiry-seconds" -> expiry = Duration.ofSeconds(Long.parseLong(args[i + 1]));
+                default -> throw new IllegalArgumentException("usage: StandaloneEngine [--port N] [--data-dir DIR] [--expiry-seconds N]");
+            }
+        }
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("usage: StandaloneEngine [--port N] [--data-dir DIR] [--expiry-seconds N]");
+        }
+        DynamoDbEngine engine = data.map(directory -> DynamoDbEngine.open(directory, Clock.systemUTC()))
+                .orElseGet(() -> new DynamoDbEngine(Clock.systemUTC()));
+        engine.expireEvery(expiry);
+        EngineHttpServer server = EngineHttpServer.onLoopback(engine, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            engine.close();
+            stopped.countDown();
+        }, "engine-shutdown"));
+        System.out.println("engine listening on " + server.endpoint());
+        stopped.await();
+    }
+}
