@@ -48,9 +48,11 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke");
         Benchmarks benchmarks = new Benchmarks(smoke);
-        // `--gateway` runs only the gateway-overhead section, `--engine` only the engine's: the ones to repeat while tuning them.
+        // `--gateway` runs only the gateway-overhead section, `--engine` only the engine's, `--local` the local
+        // stack's start-up and stream lag: the ones to repeat while tuning them.
         Path written = List.of(args).contains("--gateway") ? benchmarks.runGatewayOnly()
-                : List.of(args).contains("--engine") ? benchmarks.runEngineOnly() : benchmarks.run();
+                : List.of(args).contains("--engine") ? benchmarks.runEngineOnly()
+                : List.of(args).contains("--local") ? benchmarks.runLocalOnly() : benchmarks.run();
         System.out.println("report: " + written);
         System.exit(0);
     }
@@ -85,6 +87,13 @@ public final class Benchmarks {
         report.add(engine.startup());
         report.add(engine.throughput());
         report.add(engine.scale());
+        return written();
+    }
+
+    private Path runLocalOnly() throws Exception {
+        LocalBenchmarks local = new LocalBenchmarks(layout, smoke);
+        report.add(local.startupToReady());
+        report.add(local.streamLag());
         return written();
     }
 

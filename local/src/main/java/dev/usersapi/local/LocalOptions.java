@@ -31,15 +31,21 @@ public record LocalOptions(
                                     run against another DynamoDB endpoint instead of the embedded engine: real
                                     DynamoDB (https://dynamodb.<region>.amazonaws.com) with your usual AWS region
                                     and credentials; the stack's tables are created there when missing
-              --stream-poll-ms N    how often the stream event source polls (default 200)
+              --stream-poll-ms N    how often the stream event source polls (default 50; 250, Lambda's
+                                    four polls a second, with --dynamodb-endpoint)
               --expiry-seconds N    how often expired users are removed (default 30)
               --jwt-key SECRET      where the stack names a JWT issuer (prod), the HS256 key tokens must be
                                     signed with (at least 32 bytes; default: a random key, and a sample token is printed)
             """;
 
+    /** In process a poll costs microseconds, so the stream handler hears of a write within tens of milliseconds. */
+    static final Duration EMBEDDED_STREAM_POLL = Duration.ofMillis(50);
+    /** Against another endpoint, polls are requests that count against its limits: Lambda's pace. */
+    static final Duration OTHER_ENDPOINT_STREAM_POLL = Duration.ofMillis(250);
+
     public static LocalOptions defaults() {
         return new LocalOptions("dev", 8080, false, Optional.empty(), OptionalInt.empty(), Optional.empty(),
-                Duration.ofMillis(200), Duration.ofSeconds(30), Optional.empty(), GatewayLimits.defaults());
+                EMBEDDED_STREAM_POLL, Duration.ofSeconds(30), Optional.empty(), GatewayLimits.defaults());
     }
 
     /** The same options with other gateway limits: tests shorten the timeouts. */
@@ -62,6 +68,11 @@ public record LocalOptions(
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
+        }
+        boolean pollIntervalGiven = java.util.Arrays.asList(args).contains("--stream-poll-ms");
+        if (options.dynamoDbEndpoint.isPresent() && !pollIntervalGiven) {
+            options = new LocalOptions(options.stack, options.port, options.inMemory, options.dataDirectory, options.dynamoDbPort,
+                    options.dynamoDbEndpoint, OTHER_ENDPOINT_STREAM_POLL, options.expiryInterval, options.jwtKey, options.gatewayLimits);
         }
         if (options.dynamoDbEndpoint.isPresent() && options.dynamoDbPort.isPresent()) {
             throw new IllegalArgumentException("--dynamodb-port opens the embedded engine's endpoint; with --dynamodb-endpoint there is none\n" + USAGE);

@@ -52,6 +52,13 @@ public final class StreamEventSource implements AutoCloseable {
     private final Set<String> knownShards = new HashSet<>();
     private final ScheduledExecutorService poller;
     private boolean firstPoll = true;
+    /**
+     * Shards are listed once a second, or at once when one closes, rather than at every poll:
+     * DescribeStream allows 10 calls a second per account, and a poll every 50 ms would spend them.
+     */
+    private static final Duration SHARD_LISTING_INTERVAL = Duration.ofSeconds(1);
+    private java.util.Optional<List<Shard>> knownShardList = java.util.Optional.empty();
+    private long shardsListedAt;
 
     public StreamEventSource(DynamoDbStreamsClient streams, String streamArn, String region, StreamConsumerDeclaration settings,
                              Function<String, String> function,
@@ -86,7 +93,11 @@ public final class StreamEventSource implements AutoCloseable {
 
     /** One pass over every open shard, delivering everything that is there. */
     public synchronized void pollOnce() {
-        List<Shard> shards = shards();
+        if (knownShardList.isEmpty() || System.nanoTime() - shardsListedAt > SHARD_LISTING_INTERVAL.toNanos()) {
+            knownShardList = java.util.Optional.of(shards());
+            shardsListedAt = System.nanoTime();
+        }
+        List<Shard> shards = knownShardList.get();
         Set<String> present = new HashSet<>();
         shards.forEach(shard -> present.add(shard.shardId()));
         for (Shard shard : shards) {
@@ -122,6 +133,8 @@ public final class StreamEventSource implements AutoCloseable {
             if (next == null) {
                 checkpoints.finish(shardId);
                 iterators.remove(shardId);
+                // A closed shard has children to find now, not at the next listing.
+                knownShardList = java.util.Optional.empty();
                 return;
             }
             iterators.put(shardId, next);
