@@ -174,4 +174,38 @@ class StreamRulesTest {
         assertEquals("DISABLED", streams.describeStream(d -> d.streamArn(arn)).streamDescription().streamStatusAsString());
         assertEquals(1, all(arn).size(), "the disabled stream is still readable, and recorded nothing after");
     }
+
+    @Test
+    void aShardClosesAfterAboutFourHoursAndItsChildTakesTheNextChanges() {
+        String arn = table(StreamViewType.KEYS_ONLY);
+        put("a", "Ada");
+        clock.advance(Duration.ofHours(4).plusSeconds(1));
+        put("b", "Bob");
+        put("c", "Cy");
+        var shards = streams.describeStream(d -> d.streamArn(arn)).streamDescription().shards();
+        assertEquals(2, shards.size());
+        var parent = shards.get(0);
+        var child = shards.get(1);
+        assertEquals(parent.shardId(), child.parentShardId(), "the child names its parent");
+        assertEquals(parent.sequenceNumberRange().startingSequenceNumber(), parent.sequenceNumberRange().endingSequenceNumber(),
+                "the closed parent holds one record and says where it ends");
+        assertEquals(null, child.sequenceNumberRange().endingSequenceNumber(), "the open child has no end");
+
+        var fromParent = streams.getRecords(g -> g.shardIterator(streams.getShardIterator(i -> i.streamArn(arn).shardId(parent.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator()));
+        assertEquals(List.of("a"), fromParent.records().stream().map(r -> r.dynamodb().keys().get("id").s()).toList());
+        assertEquals(null, fromParent.nextShardIterator(), "a closed shard read to its end gives no next iterator");
+        var fromChild = streams.getRecords(g -> g.shardIterator(streams.getShardIterator(i -> i.streamArn(arn).shardId(child.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator()));
+        assertEquals(List.of("b", "c"), fromChild.records().stream().map(r -> r.dynamodb().keys().get("id").s()).toList());
+        assertTrue(fromChild.nextShardIterator() != null, "an open shard always gives one");
+    }
+
+    @Test
+    void aShardWithNoChangeStaysOpenHoweverOld() {
+        String arn = table(StreamViewType.KEYS_ONLY);
+        clock.advance(Duration.ofHours(5));
+        put("a", "Ada");
+        assertEquals(1, streams.describeStream(d -> d.streamArn(arn)).streamDescription().shards().size());
+    }
 }

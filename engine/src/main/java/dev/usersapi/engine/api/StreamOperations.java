@@ -72,11 +72,21 @@ final class StreamOperations {
         key.addObject().put("AttributeName", table.key().hashName()).put("KeyType", "HASH");
         table.key().rangeName().ifPresent(range -> key.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
         ArrayNode shards = description.putArray("Shards");
-        boolean after = request.hasNonNull("ExclusiveStartShardId") && request.get("ExclusiveStartShardId").asText().equals(stream.shardId());
-        if (!after) {
-            ObjectNode shard = shards.addObject().put("ShardId", stream.shardId());
+        Optional<String> exclusiveStart = Optional.ofNullable(request.path("ExclusiveStartShardId").textValue());
+        boolean listing = exclusiveStart.isEmpty();
+        for (TableStream.Shard each : stream.shards()) {
+            if (!listing) {
+                listing = each.id().equals(exclusiveStart.get());
+                continue;
+            }
+            ObjectNode shard = shards.addObject();
+            each.parentId().ifPresent(parent -> shard.put("ParentShardId", parent));
+            shard.put("ShardId", each.id());
             ObjectNode range = shard.putObject("SequenceNumberRange");
-            range.put("StartingSequenceNumber", stream.firstSequenceNumber().orElse("000000000000000000001"));
+            long first = stream.firstPosition(each);
+            // An open shard with no record yet starts where its first record will.
+            range.put("StartingSequenceNumber", stream.sequenceAt(first).orElse(String.format("%021d", first + 1)));
+            each.end().ifPresent(end -> stream.sequenceAt(end - 1).ifPresent(last -> range.put("EndingSequenceNumber", last)));
         }
         return answer;
     }
@@ -102,16 +112,15 @@ final class StreamOperations {
         String arn = Requests.string(request, "StreamArn");
         TableStream stream = stream(arn);
         String shardId = Requests.string(request, "ShardId");
-        if (!shardId.equals(stream.shardId())) {
-            throw DynamoDbException.notFound("Requested resource not found: Shard does not exist");
-        }
+        TableStream.Shard shard = stream.shard(shardId)
+                .orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Shard does not exist"));
         String type = Requests.string(request, "ShardIteratorType");
         long position = switch (type) {
-            case "TRIM_HORIZON" -> stream.firstPosition();
-            case "LATEST" -> stream.endPosition();
+            case "TRIM_HORIZON" -> stream.firstPosition(shard);
+            case "LATEST" -> stream.endPosition(shard);
             case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
                 String sequence = Requests.string(request, "SequenceNumber");
-                long at = stream.positionOf(sequence).orElseThrow(() -> new DynamoDbException("TrimmedDataAccessException",
+                long at = stream.positionOf(shard, sequence).orElseThrow(() -> new DynamoDbException("TrimmedDataAccessException",
                         "The requested sequence number " + sequence + " is beyond the trim horizon or not in this shard", 400));
                 yield type.equals("AT_SEQUENCE_NUMBER") ? at : at + 1;
             }
@@ -137,7 +146,9 @@ final class StreamOperations {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit
                     + "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
         }
-        List<TableStream.Record> read = stream.read(iterator.position(), limit).orElseThrow(() -> new DynamoDbException(
+        TableStream.Shard shard = stream.shard(iterator.shardId()).orElseThrow(() -> new DynamoDbException(
+                "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.", 400));
+        List<TableStream.Record> read = stream.read(shard, iterator.position(), limit).orElseThrow(() -> new DynamoDbException(
                 "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.", 400));
         ObjectNode answer = JsonTrees.object();
         ArrayNode records = answer.putArray("Records");
@@ -152,8 +163,11 @@ final class StreamOperations {
             change.put("SequenceNumber", record.sequenceNumber()).put("SizeBytes", record.sizeBytes()).put("StreamViewType", record.viewType());
             record.userIdentity().ifPresent(principal -> json.putObject("userIdentity").put("PrincipalId", principal).put("Type", "Service"));
         }
-        // A shard stays open while its table streams, so a reader always gets an iterator to go on with.
-        answer.put("NextShardIterator", new Iterator(iterator.arn(), iterator.shardId(), iterator.position() + read.size(), now).token());
+        // A closed shard read to its end gives no next iterator: the reader goes on with its child.
+        long next = iterator.position() + read.size();
+        if (shard.end().isEmpty() || next < shard.end().getAsLong()) {
+            answer.put("NextShardIterator", new Iterator(iterator.arn(), iterator.shardId(), next, now).token());
+        }
         return answer;
     }
 }

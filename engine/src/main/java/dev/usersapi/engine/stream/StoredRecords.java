@@ -23,15 +23,18 @@ final class StoredRecords {
         record.newImage().ifPresent(image -> json.set("new", AttributeValues.write(image)));
         record.oldImage().ifPresent(image -> json.set("old", AttributeValues.write(image)));
         record.userIdentity().ifPresent(principal -> json.put("by", principal));
+        json.put("shard", record.shardId());
         return JsonTrees.bytes(json);
     }
 
-    static TableStream.Record decode(byte[] stored) {
+    /** {@code firstShard}: the shard of a record kept before records named theirs. */
+    static TableStream.Record decode(byte[] stored, String firstShard) {
         try {
             JsonNode json = JsonTrees.read(stored);
             return new TableStream.Record(json.path("id").asText(), json.path("name").asText(), Instant.ofEpochMilli(json.path("at").asLong()),
                     AttributeValues.item(json.path("keys")), image(json, "new"), image(json, "old"), json.path("seq").asText(),
-                    json.path("size").asLong(), json.path("view").asText(), Optional.ofNullable(json.path("by").textValue()));
+                    json.path("size").asLong(), json.path("view").asText(), Optional.ofNullable(json.path("by").textValue()),
+                    json.path("shard").asText(firstShard));
         } catch (IOException e) {
             throw new UncheckedIOException("a stored stream record is unreadable", e);
         }

@@ -16,26 +16,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * A table's DynamoDB stream: one record per item change, in the order the changes were made
  * (the developer guide, "Change data capture for DynamoDB Streams"), each with the images its
  * view type asks for; none for a write that changes nothing. Records older than 24 hours are
- * trimmed. One shard holds them; DynamoDB's shards roll over, and a reader that follows child
- * shards reads this one the same way.
+ * trimmed. Records live in shards, and a shard is closed after about four hours, as DynamoDB's
+ * are, when the next change opens its child: a reader finishes the parent (its last GetRecords
+ * gives no NextShardIterator) and goes on with the child, whose ParentShardId names it.
  */
 public final class TableStream {
     public static final Duration RETENTION = Duration.ofHours(24);
+    /** How long a shard takes changes before its child takes over ("Reading and processing a stream": shards are ephemeral). */
+    public static final Duration SHARD_LIFETIME = Duration.ofHours(4);
     private static final AtomicLong SEQUENCE = new AtomicLong(100_000_000_000_000_000L);
 
-    /** A change, as GetRecords answers it. */
+    /** A change, as GetRecords answers it, and the shard that holds it. */
     public record Record(String eventId, String eventName, Instant created, Map<String, Value> keys, Optional<Map<String, Value>> newImage,
                          Optional<Map<String, Value>> oldImage, String sequenceNumber, long sizeBytes, String viewType,
-                         Optional<String> userIdentity) {}
+                         Optional<String> userIdentity, String shardId) {}
+
+    /** A shard: the records from {@code start} up to {@code end} (absolute positions), open while {@code end} is empty. */
+    public record Shard(String id, Optional<String> parentId, long start, java.util.OptionalLong end, Instant created) {
+        boolean holds(long position) {
+            return position >= start && (end.isEmpty() || position < end.getAsLong());
+        }
+    }
 
     private final String arn;
     private final String label;
     private final String viewType;
-    private final String shardId;
     private final Instant created;
     private final Clock clock;
     private final dev.usersapi.engine.storage.Store store;
     private final List<Record> records = new ArrayList<>();
+    private final List<Shard> shards = new ArrayList<>();
     private long trimmed;
 
     /** {@code store} keeps the records with the table's data, so a reopened engine still has them. */
@@ -46,7 +56,13 @@ public final class TableStream {
         this.viewType = viewType;
         this.created = created;
         this.clock = clock;
-        this.shardId = "shardId-" + String.format("%020d", created.toEpochMilli()) + "-" + UUID.nameUUIDFromBytes(arn.getBytes()).toString().substring(0, 8);
+        shards.add(new Shard(shardIdFor(created, 0), Optional.empty(), 0, java.util.OptionalLong.empty(), created));
+    }
+
+    private String shardIdFor(Instant opened, long start) {
+        String origin = arn + "#" + start;
+        return "shardId-" + String.format("%020d", opened.toEpochMilli()) + "-"
+                + UUID.nameUUIDFromBytes(origin.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().substring(0, 8);
     }
 
     public String arn() {
@@ -59,10 +75,6 @@ public final class TableStream {
 
     public String viewType() {
         return viewType;
-    }
-
-    public String shardId() {
-        return shardId;
     }
 
     public Instant created() {
@@ -78,6 +90,14 @@ public final class TableStream {
         if (before.equals(after)) {
             return;
         }
+        Instant now = clock.instant();
+        long position = trimmed + records.size();
+        Shard open = shards.get(shards.size() - 1);
+        if (position > open.start() && !now.isBefore(open.created().plus(SHARD_LIFETIME))) {
+            shards.set(shards.size() - 1, new Shard(open.id(), open.parentId(), open.start(), java.util.OptionalLong.of(position), open.created()));
+            open = new Shard(shardIdFor(now, position), Optional.of(open.id()), position, java.util.OptionalLong.empty(), now);
+            shards.add(open);
+        }
         String name = before.isEmpty() ? "INSERT" : after.isEmpty() ? "REMOVE" : "MODIFY";
         boolean newImage = viewType.equals("NEW_IMAGE") || viewType.equals("NEW_AND_OLD_IMAGES");
         boolean oldImage = viewType.equals("OLD_IMAGE") || viewType.equals("NEW_AND_OLD_IMAGES");
@@ -85,19 +105,38 @@ public final class TableStream {
         Optional<Map<String, Value>> shownOld = oldImage ? before : Optional.empty();
         long size = ItemSizes.of(keys) + shownNew.map(ItemSizes::of).orElse(0L) + shownOld.map(ItemSizes::of).orElse(0L);
         String sequence = String.format("%021d", SEQUENCE.incrementAndGet());
-        Record record = new Record(UUID.randomUUID().toString().replace("-", ""), name, clock.instant(), keys, shownNew, shownOld, sequence, size,
-                viewType, userIdentity);
+        Record record = new Record(UUID.randomUUID().toString().replace("-", ""), name, now, keys, shownNew, shownOld, sequence, size,
+                viewType, userIdentity, open.id());
         records.add(record);
         store.putRecord(arn, sequence, StoredRecords.encode(record));
         trim();
     }
 
-    /** The records the store kept, after a reopen: sequence numbers go on above the highest. */
+    /**
+     * The records the store kept, after a reopen: sequence numbers go on above the highest, and
+     * the shards are rebuilt from the shard each record names, each the child of the one before.
+     */
     public synchronized void restore() {
+        shards.clear();
         for (var stored : store.records(arn)) {
-            Record record = StoredRecords.decode(stored.getValue());
+            Record record = StoredRecords.decode(stored.getValue(), shardIdFor(created, 0));
+            long position = records.size();
+            if (shards.isEmpty() || !shards.get(shards.size() - 1).id().equals(record.shardId())) {
+                Optional<String> parent = Optional.empty();
+                if (!shards.isEmpty()) {
+                    Shard previous = shards.get(shards.size() - 1);
+                    shards.set(shards.size() - 1, new Shard(previous.id(), previous.parentId(), previous.start(),
+                            java.util.OptionalLong.of(position), previous.created()));
+                    parent = Optional.of(previous.id());
+                }
+                shards.add(new Shard(record.shardId(), parent, position, java.util.OptionalLong.empty(),
+                        shards.isEmpty() ? created : record.created()));
+            }
             records.add(record);
             SEQUENCE.accumulateAndGet(Long.parseLong(record.sequenceNumber()), Math::max);
+        }
+        if (shards.isEmpty()) {
+            shards.add(new Shard(shardIdFor(created, 0), Optional.empty(), 0, java.util.OptionalLong.empty(), created));
         }
         trim();
     }
@@ -113,41 +152,61 @@ public final class TableStream {
             records.subList(0, drop).clear();
             trimmed += drop;
         }
+        // A closed shard whose every record is gone is gone too; the open one always stays.
+        shards.removeIf(shard -> shard.end().isPresent() && shard.end().getAsLong() <= trimmed);
     }
 
-    /** The absolute position of the first record kept: positions before it have been trimmed. */
-    public synchronized long firstPosition() {
+    /** The shards kept, oldest first: the last is open. */
+    public synchronized List<Shard> shards() {
         trim();
-        return trimmed;
+        return List.copyOf(shards);
     }
 
-    public synchronized long endPosition() {
-        return trimmed + records.size();
+    public synchronized Optional<Shard> shard(String shardId) {
+        trim();
+        return shards.stream().filter(shard -> shard.id().equals(shardId)).findFirst();
     }
 
-    /** The absolute position of the record with this sequence number, if it is still kept. */
-    public synchronized Optional<Long> positionOf(String sequenceNumber) {
+    /** The position a TRIM_HORIZON iterator of the shard starts at: its first record still kept. */
+    public synchronized long firstPosition(Shard shard) {
+        trim();
+        return Math.max(shard.start(), trimmed);
+    }
+
+    /** The position a LATEST iterator starts at: after the shard's last record. */
+    public synchronized long endPosition(Shard shard) {
+        return shard.end().orElse(trimmed + records.size());
+    }
+
+    /** The sequence numbers of the shard's first and, once closed, last record still kept. */
+    public synchronized Optional<String> sequenceAt(long position) {
+        if (position < trimmed || position >= trimmed + records.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(records.get((int) (position - trimmed)).sequenceNumber());
+    }
+
+    /** The absolute position of the record with this sequence number in this shard, if it is still kept. */
+    public synchronized Optional<Long> positionOf(Shard shard, String sequenceNumber) {
         trim();
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).sequenceNumber().equals(sequenceNumber)) {
-                return Optional.of(trimmed + i);
+                long position = trimmed + i;
+                return shard.holds(position) ? Optional.of(position) : Optional.empty();
             }
         }
         return Optional.empty();
     }
 
-    public synchronized Optional<String> firstSequenceNumber() {
-        trim();
-        return records.isEmpty() ? Optional.empty() : Optional.of(records.get(0).sequenceNumber());
-    }
-
-    /** Up to {@code limit} records from {@code position}; empty when the position was trimmed. */
-    public synchronized Optional<List<Record>> read(long position, int limit) {
+    /** Up to {@code limit} of the shard's records from {@code position}; empty when the position was trimmed. */
+    public synchronized Optional<List<Record>> read(Shard shard, long position, int limit) {
         trim();
         if (position < trimmed) {
             return Optional.empty();
         }
+        long end = Math.min(trimmed + records.size(), shard.end().orElse(Long.MAX_VALUE));
         int from = (int) Math.min(position - trimmed, records.size());
-        return Optional.of(List.copyOf(records.subList(from, Math.min(records.size(), from + limit))));
+        int to = (int) Math.max(from, Math.min(end - trimmed, from + (long) limit));
+        return Optional.of(List.copyOf(records.subList(from, to)));
     }
 }

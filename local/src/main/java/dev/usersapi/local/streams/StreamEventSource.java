@@ -91,8 +91,16 @@ public final class StreamEventSource implements AutoCloseable {
         }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One pass over every open shard, delivering everything that is there. */
+    /** One pass over every open shard, delivering everything that is there, children of shards it finished included. */
     public synchronized void pollOnce() {
+        passOverShards();
+        // A shard finished in this pass has its children listed now, and read in this same poll.
+        if (knownShardList.isEmpty()) {
+            passOverShards();
+        }
+    }
+
+    private void passOverShards() {
         if (knownShardList.isEmpty() || System.nanoTime() - shardsListedAt > SHARD_LISTING_INTERVAL.toNanos()) {
             knownShardList = java.util.Optional.of(shards());
             shardsListedAt = System.nanoTime();
@@ -115,6 +123,7 @@ public final class StreamEventSource implements AutoCloseable {
     }
 
     private void drain(String shardId, boolean discoveredLater) {
+        boolean freshIterator = false;
         while (true) {
             String iterator = iterators.computeIfAbsent(shardId, id -> initialIterator(id, discoveredLater));
             List<Record> records;
@@ -124,8 +133,14 @@ public final class StreamEventSource implements AutoCloseable {
                 records = response.records();
                 next = response.nextShardIterator();
             } catch (ExpiredIteratorException | TrimmedDataAccessException e) {
+                // An iterator lives 15 minutes: one kept across a pause (a laptop asleep) is renewed
+                // from the checkpoint at once, as the mapping does, rather than at the next poll.
                 iterators.remove(shardId);
-                return;
+                if (freshIterator) {
+                    return;
+                }
+                freshIterator = true;
+                continue;
             }
             if (!records.isEmpty()) {
                 deliver(shardId, records);

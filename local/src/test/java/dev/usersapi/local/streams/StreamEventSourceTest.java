@@ -61,6 +61,20 @@ class StreamEventSourceTest {
     }
 
     @Test
+    void finishesAClosedShardThenFollowsItsChild() {
+        StreamEventSource source = source(0, failFor(new HashMap<>()));
+        write("a");
+        source.pollOnce();
+        clock.advance(Duration.ofHours(4).plusSeconds(1));
+        write("b", "c");
+        source.pollOnce();
+
+        assertEquals(List.of(List.of("a"), List.of("b", "c")), deliveries,
+                "in one poll: the parent's expired iterator renewed, the parent read to its end, then the child the engine "
+                        + "opened at four hours, from its start");
+    }
+
+    @Test
     void givesUpAfterTheConfiguredRetriesRecordsTheBatchAndMovesOn() throws Exception {
         write("a", "b", "c");
         Map<String, Integer> failuresLeft = new HashMap<>(Map.of("b", Integer.MAX_VALUE));
