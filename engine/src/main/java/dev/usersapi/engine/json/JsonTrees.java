@@ -49,6 +49,11 @@ public final class JsonTrees {
         }
     }
 
+    /** A streaming parser over the document, for a reader that needs only part of it. */
+    public static JsonParser parser(byte[] json) throws IOException {
+        return FACTORY.createParser(json);
+    }
+
     public static JsonNode read(String json) throws IOException {
         return read(json.getBytes(StandardCharsets.UTF_8));
     }

