@@ -91,12 +91,26 @@ final class EngineBenchmarks {
         Callable<Object> get = () -> client.getItem(g -> g.tableName("users").key(keyOf(known)).consistentRead(true));
         Callable<Object> query = () -> client.query(q -> q.tableName("users").indexName("email-index").keyConditionExpression("email = :e")
                 .expressionAttributeValues(Map.of(":e", AttributeValue.fromS("page@example.com"))).limit(25));
-        Duration warm = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3);
         for (Callable<Object> task : List.of(put, get, query)) {
-            LocalBenchmarks.closedLoop(1, warm, task);
+            warmUntilSteady(1, task);
         }
-        LocalBenchmarks.closedLoop(8, warm, get);
+        warmUntilSteady(8, get);
         return new Rates(LocalBenchmarks.closedLoop(1, each, put), LocalBenchmarks.closedLoop(1, each, get), LocalBenchmarks.closedLoop(1, each, query), LocalBenchmarks.closedLoop(8, each, get));
+    }
+
+    /**
+     * Runs the task in 2 s rounds until two rounds in a row agree within 5% (at most 20): the SDK
+     * alone, answered by a canned client, went from 1,700 to 25,000 GetItem/s over its first 12 s
+     * as C2 compiled it, so a fixed 3 s warm-up measured the JIT, not the engine.
+     */
+    private void warmUntilSteady(int threads, Callable<Object> task) throws Exception {
+        Duration round = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(2);
+        double previous = 0;
+        double current = LocalBenchmarks.closedLoop(threads, round, task);
+        for (int rounds = 1; !smoke && rounds < 20 && Math.abs(current - previous) > 0.05 * current; rounds++) {
+            previous = current;
+            current = LocalBenchmarks.closedLoop(threads, round, task);
+        }
     }
 
     Report.Section throughput() throws Exception {
@@ -139,7 +153,7 @@ final class EngineBenchmarks {
                 + "HTTP 8 threads GetItem >= 10,000/s; each >= 5x dynalite", figures, met,
                 "Users of about 1 KB; the SDK for Java v2 with its real marshalling and signing, in process through the engine's "
                         + "SdkHttpClient, and over loopback with the Apache 5 client to the engine's listener and to dynalite (in memory), "
-                        + "each " + each.toMillis() + " ms after a warm-up, on the same 2 cores.");
+                        + "each " + each.toMillis() + " ms after warm-up rounds of 2 s until two agree within 5%, on the same 2 cores.");
     }
 
     /**
@@ -161,7 +175,7 @@ final class EngineBenchmarks {
         Callable<Object> read = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "GetItem", get);
         Callable<Object> page = () -> engine.handle(DynamoDbEngine.TARGET_PREFIX + "Query", query);
         for (Callable<Object> task : List.of(put, read, page)) {
-            LocalBenchmarks.closedLoop(1, smoke ? Duration.ofMillis(200) : Duration.ofSeconds(3), task);
+            warmUntilSteady(1, task);
         }
         return new Rates(LocalBenchmarks.closedLoop(1, each, put), LocalBenchmarks.closedLoop(1, each, read), LocalBenchmarks.closedLoop(1, each, page), 0);
     }
@@ -201,21 +215,70 @@ final class EngineBenchmarks {
 
     /** In-process start: a fresh JVM until the engine has answered its first requests. */
     Report.Section startup() throws Exception {
-        List<Double> ready = new ArrayList<>();
         int runs = smoke ? 2 : 10;
-        for (int i = 0; i < runs + 1; i++) {
-            Process probe = new ProcessBuilder(Benchmarks.javaBinary(), "-cp", System.getProperty("java.class.path"),
-                    EngineStartProbe.class.getName()).redirectErrorStream(true).start();
-            String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            probe.waitFor();
-            if (i > 0) {
-                ready.add(Double.parseDouble(output.replaceAll("(?s).*ready_ms=([\\d.]+).*", "$1")));
-            }
+        Path work = Files.createTempDirectory("engine-start");
+        String classPath = engineClassPath(work);
+        Path archive = work.resolve("engine-start.jsa");
+        // The first run records the classes it loads; the measured runs map them, as bin/local's JVM does.
+        probe(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), classPath);
+        List<String> asBinLocal = List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-XX:TieredStopAtLevel=1");
+        List<Double> plain = new ArrayList<>();
+        List<Double> archived = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            plain.add(probe(List.of(), classPath));
+            archived.add(probe(asBinLocal, classPath));
         }
-        Stats stats = Stats.of(ready);
-        return new Report.Section("engine start to ready", "median <= 50 ms", Map.of("engine constructed to first answers (ms)", stats.toString()),
-                stats.median() <= 50, "In a fresh JVM: from before the engine is constructed to its answer to CreateTable and GetItem (raw "
-                        + "requests, no SDK: the SDK client's own start-up is the SDK's).");
+        Stats withArchive = Stats.of(archived);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("with bin/local's JVM flags: class-data archive, C1 (ms)", withArchive.toString());
+        figures.put("a plain JVM, no archive (ms)", Stats.of(plain).toString());
+        return new Report.Section("engine start to ready", "median <= 50 ms (as bin/local runs it)", figures,
+                withArchive.median() <= 50, "In a fresh JVM: from before the engine is constructed to its answer to CreateTable and GetItem "
+                        + "(raw requests, no SDK: the SDK client's own start-up is the SDK's), with the engine's jar and its run-time "
+                        + "dependencies on the class path. A plain JVM loads and verifies about 700 classes on the way (Jackson's "
+                        + "parser, the engine's operations); the archive maps them instead.");
+    }
+
+    private static double probe(List<String> flags, String classPath) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Benchmarks.javaBinary()));
+        command.addAll(flags);
+        command.addAll(List.of("-cp", classPath, EngineStartProbe.class.getName()));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        probe.waitFor();
+        if (!output.contains("ready_ms=")) {
+            throw new IllegalStateException("the engine start probe failed: " + output);
+        }
+        return Double.parseDouble(output.replaceAll("(?s).*ready_ms=([\\d.]+).*", "$1"));
+    }
+
+    /**
+     * What an application embedding the engine has on its class path: the engine's jar and its
+     * run-time dependencies (engine/target/runtime-classpath.txt, written by its build), and the
+     * probe, packed as a jar, as class-data sharing maps classes from jars only.
+     */
+    private String engineClassPath(Path work) throws java.io.IOException {
+        Path engineTarget = layout.root().resolve("engine/target");
+        Path dependencies = engineTarget.resolve("runtime-classpath.txt");
+        Optional<Path> engineJar;
+        try (var jars = Files.list(engineTarget)) {
+            engineJar = jars.map(path -> path.getFileName().toString())
+                    .filter(name -> name.matches("users-api-engine-.*\\.jar") && !name.matches(".*-(tests|sources|javadoc)\\.jar"))
+                    .findFirst().map(engineTarget::resolve);
+        }
+        if (!Files.exists(dependencies) || engineJar.isEmpty()) {
+            throw new IllegalStateException("package the engine first (mvn package -pl engine): its jar and " + dependencies + " are missing");
+        }
+        Path probe = work.resolve("probe.jar");
+        String entry = EngineStartProbe.class.getName().replace('.', '/') + ".class";
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(probe));
+             var in = EngineStartProbe.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return String.join(java.io.File.pathSeparator, probe.toString(), engineJar.get().toString(), Files.readString(dependencies).trim());
     }
 
     /** Page cost as the table grows, heap for the users, and reopening them from disk. */
