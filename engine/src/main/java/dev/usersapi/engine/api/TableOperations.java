@@ -56,13 +56,15 @@ final class TableOperations {
             if (record.hasNonNull("timeToLiveAttribute")) {
                 timeToLive.put(name, Map.of("AttributeName", record.path("timeToLiveAttribute").asText()));
             }
+            List<Map<String, dev.usersapi.engine.value.Value>> stored = new java.util.ArrayList<>();
             for (Map.Entry<String, byte[]> item : store.items(name)) {
                 try {
-                    table.load(dev.usersapi.engine.value.AttributeValues.item(JsonTrees.read(item.getValue())));
+                    stored.add(dev.usersapi.engine.value.AttributeValues.item(JsonTrees.read(item.getValue())));
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
                 }
             }
+            table.loadAll(stored);
             JsonNode savedStream = record.path("stream");
             if (savedStream.isObject()) {
                 var stream = new dev.usersapi.engine.stream.TableStream(savedStream.path("arn").asText(), savedStream.path("label").asText(),

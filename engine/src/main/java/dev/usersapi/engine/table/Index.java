@@ -83,6 +83,15 @@ public final class Index {
         storageKey(item, tableKey).ifPresent(entries::remove);
     }
 
+    /** Items read back from the store, added in index-key order (see {@link Table#loadAll}). */
+    void loadAll(List<Map<String, Value>> items, KeySchema tableKey) {
+        List<Map.Entry<StorageKey, Map<String, Value>>> rows = new java.util.ArrayList<>(items.size());
+        for (Map<String, Value> item : items) {
+            storageKey(item, tableKey).ifPresent(storage -> rows.add(Map.entry(storage, project(item, tableKey))));
+        }
+        Table.putInKeyOrder(entries, rows);
+    }
+
     void add(Map<String, Value> item, KeySchema tableKey) {
         storageKey(item, tableKey).ifPresent(storage -> entries.put(storage, project(item, tableKey)));
     }

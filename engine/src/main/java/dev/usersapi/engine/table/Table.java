@@ -202,11 +202,27 @@ public final class Table {
         return ordered;
     }
 
-    /** An item read back from the store when the engine opens: indexed, not written again. */
-    public void load(Map<String, Value> item) {
-        Map<String, Value> keyAttributes = key.keyOf(item).orElseThrow(() -> new IllegalStateException("a stored item without its key in " + name));
-        items.put(storageKey(keyAttributes), item);
-        indexes.forEach(index -> index.add(item, key));
+    /**
+     * Items read back from the store when the engine opens, indexed, not written again, all at once: the table and each index are filled in key
+     * order, from the nodes a skip list touched last, rather than item by item at random places
+     * (reopening 100,000 users spent half its time on cache misses in the indexes' inserts).
+     */
+    public void loadAll(List<Map<String, Value>> stored) {
+        List<Map.Entry<StorageKey, Map<String, Value>>> rows = new java.util.ArrayList<>(stored.size());
+        for (Map<String, Value> item : stored) {
+            Map<String, Value> keyAttributes = key.keyOf(item).orElseThrow(() -> new IllegalStateException("a stored item without its key in " + name));
+            rows.add(Map.entry(storageKey(keyAttributes), item));
+        }
+        putInKeyOrder(items, rows);
+        indexes.forEach(index -> index.loadAll(stored, key));
+    }
+
+    static void putInKeyOrder(java.util.concurrent.ConcurrentSkipListMap<StorageKey, Map<String, Value>> map,
+                              List<Map.Entry<StorageKey, Map<String, Value>>> rows) {
+        rows.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<StorageKey, Map<String, Value>> row : rows) {
+            map.put(row.getKey(), row.getValue());
+        }
     }
 
     /** Starts recording into a new stream (StreamEnabled true), or stops recording (false). */
