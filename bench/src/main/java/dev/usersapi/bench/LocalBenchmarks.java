@@ -50,7 +50,7 @@ final class LocalBenchmarks {
         return new UserStreamHandler(change -> { }, new JsonLines(new PrintStream(new ByteArrayOutputStream())));
     }
 
-    /** bin/local itself, a fresh JVM each time, until it prints that it is ready; its first run makes the class-data archive. */
+    /** bin/local itself, a fresh JVM each time, until it prints that it is ready; its first run records the class-data archive. */
     Report.Section startupToReady() throws Exception {
         int warmUps = smoke ? 1 : 2;
         int runs = smoke ? 2 : 10;
@@ -62,7 +62,7 @@ final class LocalBenchmarks {
             List<String> lines = Benchmarks.readLinesUntil(process, "ready in");
             double millis = (System.nanoTime() - started) / 1e6;
             process.destroy();
-            // Its archive is written as it stops, so each run waits for the last to finish.
+            // Each run waits for the last to finish, so none competes with another's shutdown.
             process.waitFor(30, TimeUnit.SECONDS);
             process.destroyForcibly();
             if (lines.stream().noneMatch(line -> line.contains("ready in"))) {
@@ -74,7 +74,7 @@ final class LocalBenchmarks {
         }
         Stats stats = Stats.of(ready);
         return new Report.Section("local stack start-up to ready", "median <= 1500 ms", Map.of("process start to ready (ms)", stats.toString()),
-                stats.median() <= 1500, "From running bin/local (its freshness check, then its JVM with the class-data archive its first run made) "
+                stats.median() <= 1500, "From running bin/local (its freshness check, then its JVM with the class-data archive it records once per build) "
                         + "to the ready line, in memory, over the process's own clock. Without the archive: 2.2 s.");
     }
 

@@ -34,6 +34,7 @@ public record LocalOptions(
               --stream-poll-ms N    how often the stream event source polls (default 50; 250, Lambda's
                                     four polls a second, with --dynamodb-endpoint)
               --expiry-seconds N    how often expired users are removed (default 30)
+              --exit-when-ready     start, print the ready line, stop (a smoke check for scripts)
               --jwt-key SECRET      where the stack names a JWT issuer (prod), the HS256 key tokens must be
                                     signed with (at least 32 bytes; default: a random key, and a sample token is printed)
             """;

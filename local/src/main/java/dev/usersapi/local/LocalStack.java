@@ -199,9 +199,11 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) {
         long started = System.nanoTime();
+        // Start, say so, stop: a smoke check for scripts, and bin/local's way to record what a start loads.
+        boolean exitWhenReady = List.of(args).contains("--exit-when-ready");
         LocalOptions options;
         try {
-            options = LocalOptions.parse(args);
+            options = LocalOptions.parse(java.util.Arrays.stream(args).filter(arg -> !arg.equals("--exit-when-ready")).toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -236,6 +238,9 @@ public final class LocalStack implements AutoCloseable {
         stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs a JWT, as in the cloud; the one below is valid for 12 hours"));
         System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json'" + authorization
                 + " -d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
+        if (exitWhenReady) {
+            System.exit(0);
+        }
         System.out.println("Ctrl-C stops it.");
         try {
             stopped.await();
