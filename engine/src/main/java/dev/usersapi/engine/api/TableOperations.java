@@ -58,9 +58,9 @@ final class TableOperations {
             }
             List<Map<String, dev.usersapi.engine.value.Value>> stored = new java.util.ArrayList<>();
             for (Map.Entry<String, byte[]> item : store.items(name)) {
-                try {
-                    stored.add(dev.usersapi.engine.value.AttributeValues.item(JsonTrees.read(item.getValue())));
-                } catch (java.io.IOException e) {
+                try (var parser = JsonTrees.parser(item.getValue())) {
+                    stored.add(dev.usersapi.engine.value.AttributeValues.stored(parser));
+                } catch (java.io.IOException | RuntimeException e) {
                     throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
                 }
             }

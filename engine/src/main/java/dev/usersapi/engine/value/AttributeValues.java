@@ -117,6 +117,76 @@ public final class AttributeValues {
         }
     }
 
+    /**
+     * An item as the engine stored it, read with the streaming parser straight into values: no
+     * tree in between, half the garbage of {@link #item} when a reopen reads every item. Stored
+     * items were checked when written, so nothing is checked again.
+     */
+    public static Map<String, Value> stored(com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException {
+        if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            throw new java.io.IOException("a stored item is not a JSON object");
+        }
+        return storedMap(parser);
+    }
+
+    private static Map<String, Value> storedMap(com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException {
+        Map<String, Value> item = new LinkedHashMap<>();
+        while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            item.put(name, storedValue(parser));
+        }
+        return item;
+    }
+
+    /** One value, the parser on its START_OBJECT; leaves it on the matching END_OBJECT. */
+    private static Value storedValue(com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException {
+        parser.nextToken();
+        String type = parser.currentName();
+        com.fasterxml.jackson.core.JsonToken content = parser.nextToken();
+        Value value = switch (type) {
+            case "S" -> new Value.S(parser.getText());
+            case "N" -> new Value.N(Numbers.parse(parser.getText()));
+            case "B" -> new Value.B(Bytes.fromBase64(parser.getText()));
+            case "BOOL" -> new Value.Bool(content == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE);
+            case "NULL" -> new Value.Null();
+            case "M" -> new Value.M(storedMap(parser));
+            case "L" -> {
+                List<Value> values = new ArrayList<>();
+                while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    values.add(storedValue(parser));
+                }
+                yield new Value.L(values);
+            }
+            case "SS" -> {
+                Set<String> strings = new LinkedHashSet<>();
+                while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    strings.add(parser.getText());
+                }
+                yield new Value.SS(strings);
+            }
+            case "NS" -> {
+                Set<BigDecimal> numbers = new LinkedHashSet<>();
+                while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    numbers.add(Numbers.parse(parser.getText()));
+                }
+                yield new Value.NS(numbers);
+            }
+            case "BS" -> {
+                Set<Bytes> binaries = new LinkedHashSet<>();
+                while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    binaries.add(Bytes.fromBase64(parser.getText()));
+                }
+                yield new Value.BS(binaries);
+            }
+            default -> throw new java.io.IOException("a stored value of unknown type " + type);
+        };
+        if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+            throw new java.io.IOException("a stored value with more than its type");
+        }
+        return value;
+    }
+
     public static ObjectNode write(Map<String, Value> item) {
         ObjectNode json = NODES.objectNode();
         item.forEach((name, value) -> json.set(name, write(value)));
