@@ -98,19 +98,10 @@ final class EngineBenchmarks {
         return new Rates(LocalBenchmarks.closedLoop(1, each, put), LocalBenchmarks.closedLoop(1, each, get), LocalBenchmarks.closedLoop(1, each, query), LocalBenchmarks.closedLoop(8, each, get));
     }
 
-    /**
-     * Runs the task in 2 s rounds until two rounds in a row agree within 5% (at most 20): the SDK
-     * alone, answered by a canned client, went from 1,700 to 25,000 GetItem/s over its first 12 s
-     * as C2 compiled it, so a fixed 3 s warm-up measured the JIT, not the engine.
-     */
+    /** Warms the task in 2 s rounds until they agree (the SDK alone went from 1,700 to 25,000 GetItem/s over 12 s). */
     private void warmUntilSteady(int threads, Callable<Object> task) throws Exception {
         Duration round = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(2);
-        double previous = 0;
-        double current = LocalBenchmarks.closedLoop(threads, round, task);
-        for (int rounds = 1; !smoke && rounds < 20 && Math.abs(current - previous) > 0.05 * current; rounds++) {
-            previous = current;
-            current = LocalBenchmarks.closedLoop(threads, round, task);
-        }
+        LocalBenchmarks.untilSteady(smoke, () -> LocalBenchmarks.closedLoop(threads, round, task));
     }
 
     Report.Section throughput() throws Exception {

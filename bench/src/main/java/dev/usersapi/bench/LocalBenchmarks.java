@@ -99,17 +99,11 @@ final class LocalBenchmarks {
             URI handlerWithoutRead = stack.baseUrl().resolve("/users/not-a-user-id");
             Map<String, AttributeValue> key = Map.of("id", AttributeValue.fromS(id), "createdAt", AttributeValue.fromN(Long.toString(createdAt)));
             java.util.concurrent.Callable<Object> rawGet = () -> stack.dynamoDb().getItem(get -> get.tableName("users").key(key).consistentRead(true));
-            // Warmed until two rounds in a row agree within 5%: C2 was still compiling the SDK, Jackson
-            // and the Lambda serializer after 40 s under load, and a fixed warm-up measured its progress.
             Duration warmUpRound = Duration.ofSeconds(smoke ? 1 : 5);
-            int warmUpRounds = 0;
-            double previous = 0;
-            double current = loadGenerator(uri, threads, warmUpRound);
-            while (!smoke && warmUpRounds++ < 20 && Math.abs(current - previous) > 0.05 * current) {
-                previous = current;
-                current = loadGenerator(uri, threads, warmUpRound);
+            int warmUpRounds = untilSteady(smoke, () -> {
                 closedLoop(threads, warmUpRound, rawGet);
-            }
+                return loadGenerator(uri, threads, warmUpRound);
+            });
             loadGenerator(gatewayOnly, threads, warmUpRound);
             loadGenerator(handlerWithoutRead, threads, warmUpRound);
             // Alternating rounds, compared by their medians: on a shared 2-core machine one long run
@@ -275,6 +269,23 @@ final class LocalBenchmarks {
             throw new IllegalStateException("wrk gave no rate: " + output);
         }
         return Optional.of(Double.parseDouble(rate.group(1)));
+    }
+
+    /**
+     * Runs {@code round} (it returns a rate) until two rounds in a row agree within 5%, at most 20,
+     * once in a smoke run; returns how many ran. C2 was still compiling the SDK after 12 s and the
+     * gateway's path after 40 s: a fixed warm-up measured the JIT's progress.
+     */
+    static int untilSteady(boolean smoke, java.util.concurrent.Callable<Double> round) throws Exception {
+        int rounds = 1;
+        double previous = 0;
+        double current = round.call();
+        while (!smoke && rounds < 20 && Math.abs(current - previous) > 0.05 * current) {
+            previous = current;
+            current = round.call();
+            rounds++;
+        }
+        return rounds;
     }
 
     /** Requests per second of a closed loop: each worker sends its next request when the last one answered. */

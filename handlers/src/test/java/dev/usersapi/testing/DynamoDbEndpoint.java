@@ -11,6 +11,8 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,39 +34,32 @@ public final class DynamoDbEndpoint {
     private final URI endpoint;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
+    /** Empty for the embedded engine; on another endpoint, the run's name, which its tables carry. */
     private final String tablePrefix;
-    private final boolean other;
     private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private DynamoDbEndpoint(URI endpoint, DynamoDbClient client, DynamoDbStreamsClient streams, String tablePrefix, boolean other) {
+    private DynamoDbEndpoint(URI endpoint, DynamoDbClient client, DynamoDbStreamsClient streams, String tablePrefix) {
         this.endpoint = endpoint;
         this.client = client;
         this.streams = streams;
         this.tablePrefix = tablePrefix;
-        this.other = other;
     }
 
     private static DynamoDbEndpoint embedded(URI endpoint) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        DynamoDbClient client = DynamoDbClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials)
-                .httpClient(Apache5HttpClient.create())
-                .build();
-        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
-                .endpointOverride(endpoint)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials)
-                .httpClient(Apache5HttpClient.create())
-                .build();
-        return new DynamoDbEndpoint(endpoint, client, streams, "", false);
+        return new DynamoDbEndpoint(endpoint, client(DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials), endpoint),
+                client(DynamoDbStreamsClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials), endpoint), "");
+    }
+
+    /** A DynamoDB or DynamoDB Streams client of the endpoint, through the same kind of HTTP client the Lambda uses. */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
     }
 
     /** Another endpoint, with the default chains; it is waited for, as a process started beside the tests may still be starting. */
     private static DynamoDbEndpoint other(URI endpoint) {
-        DynamoDbClient client = DynamoDbClient.builder().endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
-        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
+        DynamoDbClient client = client(DynamoDbClient.builder(), endpoint);
+        DynamoDbStreamsClient streams = client(DynamoDbStreamsClient.builder(), endpoint);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
@@ -83,7 +78,7 @@ public final class DynamoDbEndpoint {
             }
         }
         String run = "users-api-test-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-        DynamoDbEndpoint shared = new DynamoDbEndpoint(endpoint, client, streams, run, true);
+        DynamoDbEndpoint shared = new DynamoDbEndpoint(endpoint, client, streams, run);
         Runtime.getRuntime().addShutdownHook(new Thread(shared::deleteCreatedTables));
         return shared;
     }
@@ -108,7 +103,7 @@ public final class DynamoDbEndpoint {
 
     /** True when the tests run against another endpoint rather than the embedded engine. */
     public boolean isOther() {
-        return other;
+        return !tablePrefix.isEmpty();
     }
 
     public static synchronized DynamoDbEndpoint shared() {

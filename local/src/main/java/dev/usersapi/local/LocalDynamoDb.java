@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -52,12 +54,8 @@ final class LocalDynamoDb implements AutoCloseable {
         try {
             Optional<EngineHttpServer> listener = port.isPresent() ? Optional.of(EngineHttpServer.onLoopback(engine, port.getAsInt())) : Optional.empty();
             engine.expireEvery(expiryInterval);
-            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
             return new LocalDynamoDb(Optional.of(engine), listener, Optional.empty(),
-                    DynamoDbClient.builder().httpClient(new InProcessHttpClient(engine)).endpointOverride(IN_PROCESS)
-                            .region(Region.US_EAST_1).credentialsProvider(credentials).build(),
-                    DynamoDbStreamsClient.builder().httpClient(new InProcessHttpClient(engine)).endpointOverride(IN_PROCESS)
-                            .region(Region.US_EAST_1).credentialsProvider(credentials).build());
+                    inProcess(DynamoDbClient.builder(), engine), inProcess(DynamoDbStreamsClient.builder(), engine));
         } catch (InterruptedException e) {
             engine.close();
             Thread.currentThread().interrupt();
@@ -70,10 +68,19 @@ final class LocalDynamoDb implements AutoCloseable {
 
     /** Another DynamoDB endpoint: region and credentials from the SDK's default chains, as the AWS CLI finds them. */
     static LocalDynamoDb other(URI endpoint) {
-        DynamoDbClient client = DynamoDbClient.builder().endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
-        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(endpoint)
-                .httpClient(Apache5HttpClient.create()).build();
-        return new LocalDynamoDb(Optional.empty(), Optional.empty(), Optional.of(endpoint), client, streams);
+        return new LocalDynamoDb(Optional.empty(), Optional.empty(), Optional.of(endpoint),
+                at(DynamoDbClient.builder(), endpoint), at(DynamoDbStreamsClient.builder(), endpoint));
+    }
+
+    /** A DynamoDB or DynamoDB Streams client of the engine in this process: no socket, and any key will do. */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C inProcess(B builder, DynamoDbEngine engine) {
+        return builder.httpClient(new InProcessHttpClient(engine)).endpointOverride(IN_PROCESS).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
+    }
+
+    /** A DynamoDB or DynamoDB Streams client of another endpoint, region and credentials from the default chains. */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C at(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint).httpClient(Apache5HttpClient.create()).build();
     }
 
     DynamoDbClient client() {

@@ -82,9 +82,9 @@ public final class LocalStack implements AutoCloseable {
                 .orElseGet(() -> LocalDynamoDb.embedded(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
                         options.dynamoDbPort(), clock, options.expiryInterval()));
         // In an AWS account, names that say whose tables they are, beside whatever else lives there.
-        String usersTable = options.dynamoDbEndpoint().isPresent() ? "users-api-local-" + options.stack() + "-" + TABLE_NAME : TABLE_NAME;
-        String keysTable = options.dynamoDbEndpoint().isPresent() ? "users-api-local-" + options.stack() + "-" + IDEMPOTENCY_TABLE_NAME
-                : IDEMPOTENCY_TABLE_NAME;
+        String prefix = options.dynamoDbEndpoint().isPresent() ? "users-api-local-" + options.stack() + "-" : "";
+        String usersTable = prefix + TABLE_NAME;
+        String keysTable = prefix + IDEMPOTENCY_TABLE_NAME;
         try {
             var description = LocalTables.ensure(dynamo.client(), table, usersTable);
             TableDeclaration idempotencyTable = stack.idempotencyTable();

@@ -97,20 +97,7 @@ final class ItemOperations {
         if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
             throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
         }
-        Map<String, Value> key = table.key().keyOf(item).orElseThrow();
-        Table.Written written = table.write(key, current -> {
-            if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
-                throw conditionFailed(request, current);
-            }
-            return Optional.of(item);
-        });
-        ObjectNode answer = JsonTrees.object();
-        if (returnValues.equals("ALL_OLD")) {
-            written.before().ifPresent(old -> answer.set("Attributes", AttributeValues.write(old)));
-        }
-        capacity(request, answer, table, writeUnits(written), written);
-        itemCollectionMetrics(request, answer, table, written);
-        return answer;
+        return replaceIf(request, table, table.key().keyOf(item).orElseThrow(), condition, Optional.of(item));
     }
 
     ObjectNode get(JsonNode request) {
@@ -136,11 +123,20 @@ final class ItemOperations {
         Placeholders placeholders = Requests.placeholders(request);
         Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
         checkUsed(placeholders);
+        return replaceIf(request, table, key, condition, Optional.empty());
+    }
+
+    /**
+     * PutItem's and DeleteItem's write: the item at {@code key} becomes {@code replacement} (empty:
+     * deleted) if the condition holds, and the answer carries the old item when ReturnValues asks.
+     */
+    private ObjectNode replaceIf(JsonNode request, Table table, Map<String, Value> key, Optional<Condition> condition,
+                                 Optional<Map<String, Value>> replacement) {
         Table.Written written = table.write(key, current -> {
             if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
                 throw conditionFailed(request, current);
             }
-            return Optional.empty();
+            return replacement;
         });
         ObjectNode answer = JsonTrees.object();
         if (request.path("ReturnValues").asText("NONE").equals("ALL_OLD")) {

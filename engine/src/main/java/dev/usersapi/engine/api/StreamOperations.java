@@ -146,10 +146,9 @@ final class StreamOperations {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit
                     + "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
         }
-        TableStream.Shard shard = stream.shard(iterator.shardId()).orElseThrow(() -> new DynamoDbException(
+        TableStream.Page page = stream.read(iterator.shardId(), iterator.position(), limit).orElseThrow(() -> new DynamoDbException(
                 "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.", 400));
-        List<TableStream.Record> read = stream.read(shard, iterator.position(), limit).orElseThrow(() -> new DynamoDbException(
-                "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.", 400));
+        List<TableStream.Record> read = page.records();
         ObjectNode answer = JsonTrees.object();
         ArrayNode records = answer.putArray("Records");
         for (TableStream.Record record : read) {
@@ -164,9 +163,8 @@ final class StreamOperations {
             record.userIdentity().ifPresent(principal -> json.putObject("userIdentity").put("PrincipalId", principal).put("Type", "Service"));
         }
         // A closed shard read to its end gives no next iterator: the reader goes on with its child.
-        long next = iterator.position() + read.size();
-        if (shard.end().isEmpty() || next < shard.end().getAsLong()) {
-            answer.put("NextShardIterator", new Iterator(iterator.arn(), iterator.shardId(), next, now).token());
+        if (!page.shardEnded()) {
+            answer.put("NextShardIterator", new Iterator(iterator.arn(), iterator.shardId(), iterator.position() + read.size(), now).token());
         }
         return answer;
     }

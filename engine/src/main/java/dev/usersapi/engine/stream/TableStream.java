@@ -36,7 +36,14 @@ public final class TableStream {
         boolean holds(long position) {
             return position >= start && (end.isEmpty() || position < end.getAsLong());
         }
+
+        Shard closedAt(long position) {
+            return new Shard(id, parentId, start, java.util.OptionalLong.of(position), created);
+        }
     }
+
+    /** What GetRecords gives: records of one shard, and whether they reach the end of a closed shard. */
+    public record Page(List<Record> records, boolean shardEnded) {}
 
     private final String arn;
     private final String label;
@@ -68,8 +75,8 @@ public final class TableStream {
 
     /** A record as kept: decoded when it was made here, its stored bytes when read back from the store. */
     private record Kept(String sequenceNumber, Instant created, String shardId, Optional<Record> decoded, byte[] stored) {
-        Record record(String firstShard) {
-            return decoded.orElseGet(() -> StoredRecords.decode(stored, firstShard));
+        Record record() {
+            return decoded.orElseGet(() -> StoredRecords.decode(stored, shardId));
         }
     }
 
@@ -108,7 +115,7 @@ public final class TableStream {
         long position = trimmed + records.size();
         Shard open = shards.get(shards.size() - 1);
         if (position > open.start() && !now.isBefore(open.created().plus(SHARD_LIFETIME))) {
-            shards.set(shards.size() - 1, new Shard(open.id(), open.parentId(), open.start(), java.util.OptionalLong.of(position), open.created()));
+            shards.set(shards.size() - 1, open.closedAt(position));
             open = new Shard(shardIdFor(now, position), Optional.of(open.id()), position, java.util.OptionalLong.empty(), now);
             shards.add(open);
         }
@@ -140,8 +147,7 @@ public final class TableStream {
                 Optional<String> parent = Optional.empty();
                 if (!shards.isEmpty()) {
                     Shard previous = shards.get(shards.size() - 1);
-                    shards.set(shards.size() - 1, new Shard(previous.id(), previous.parentId(), previous.start(),
-                            java.util.OptionalLong.of(position), previous.created()));
+                    shards.set(shards.size() - 1, previous.closedAt(position));
                     parent = Optional.of(previous.id());
                 }
                 shards.add(new Shard(record.shardId(), parent, position, java.util.OptionalLong.empty(),
@@ -179,7 +185,7 @@ public final class TableStream {
 
     public synchronized Optional<Shard> shard(String shardId) {
         trim();
-        return shards.stream().filter(shard -> shard.id().equals(shardId)).findFirst();
+        return shards.stream().filter(each -> each.id().equals(shardId)).findFirst();
     }
 
     /** The position a TRIM_HORIZON iterator of the shard starts at: its first record still kept. */
@@ -223,19 +229,25 @@ public final class TableStream {
         return Optional.empty();
     }
 
-    /** Up to {@code limit} of the shard's records from {@code position}; empty when the position was trimmed. */
-    public synchronized Optional<List<Record>> read(Shard shard, long position, int limit) {
+    /**
+     * Up to {@code limit} of the shard's records from {@code position}; empty when the position or
+     * the shard was trimmed. The shard is looked up here, under the stream's lock, so a rollover
+     * between a reader's lookup and its read cannot hand it the child's records.
+     */
+    public synchronized Optional<Page> read(String shardId, long position, int limit) {
         trim();
-        if (position < trimmed) {
+        Optional<Shard> shard = shards.stream().filter(each -> each.id().equals(shardId)).findFirst();
+        if (shard.isEmpty() || position < trimmed) {
             return Optional.empty();
         }
-        long end = Math.min(trimmed + records.size(), shard.end().orElse(Long.MAX_VALUE));
+        long end = Math.min(trimmed + records.size(), shard.get().end().orElse(Long.MAX_VALUE));
         int from = (int) Math.min(position - trimmed, records.size());
         int to = (int) Math.max(from, Math.min(end - trimmed, from + (long) limit));
         List<Record> read = new ArrayList<>(to - from);
         for (Kept kept : records.subList(from, to)) {
-            read.add(kept.record(firstShardId));
+            read.add(kept.record());
         }
-        return Optional.of(List.copyOf(read));
+        boolean ended = shard.get().end().isPresent() && trimmed + to >= shard.get().end().getAsLong();
+        return Optional.of(new Page(List.copyOf(read), ended));
     }
 }

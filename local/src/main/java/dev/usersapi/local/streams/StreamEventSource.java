@@ -38,6 +38,11 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * but sent to the failure destination, as in the cloud.
  */
 public final class StreamEventSource implements AutoCloseable {
+    /**
+     * Shards are listed once a second, or at once when one closes, rather than at every poll:
+     * DescribeStream allows 10 calls a second per account, and a poll every 50 ms would spend them.
+     */
+    private static final Duration SHARD_LISTING_INTERVAL = Duration.ofSeconds(1);
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
     private final String region;
@@ -52,11 +57,6 @@ public final class StreamEventSource implements AutoCloseable {
     private final Set<String> knownShards = new HashSet<>();
     private final ScheduledExecutorService poller;
     private boolean firstPoll = true;
-    /**
-     * Shards are listed once a second, or at once when one closes, rather than at every poll:
-     * DescribeStream allows 10 calls a second per account, and a poll every 50 ms would spend them.
-     */
-    private static final Duration SHARD_LISTING_INTERVAL = Duration.ofSeconds(1);
     private java.util.Optional<List<Shard>> knownShardList = java.util.Optional.empty();
     private long shardsListedAt;
 
