@@ -161,4 +161,15 @@ class TransactionRulesTest {
         pool.shutdown();
         assertEquals(100, balance("a") + balance("b"), "no transfer half-applied");
     }
+
+    @Test
+    void aTransactionWhoseUpdateWouldMakeAnItemTooLargeIsCancelledWithAValidationErrorAndChangesNothing() {
+        TransactionCanceledException cancelled = assertThrows(TransactionCanceledException.class, () -> dynamo.transactWriteItems(t -> t.transactItems(
+                move("b", 30, false),
+                TransactWriteItem.builder().update(u -> u.tableName("accounts").key(Map.of("id", AttributeValue.fromS("a")))
+                        .updateExpression("SET note = :note").expressionAttributeValues(Map.of(":note", AttributeValue.fromS("x".repeat(410_000))))).build())));
+        assertEquals(List.of("None", "ValidationError"), cancelled.cancellationReasons().stream().map(CancellationReason::code).toList());
+        assertEquals("Item size has exceeded the maximum allowed size", cancelled.cancellationReasons().get(1).message());
+        assertEquals(0, balance("b"), "the first action was not applied");
+    }
 }

@@ -39,13 +39,22 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     /** An engine whose tables live in memory only. */
     public DynamoDbEngine(Clock clock) {
-        this(clock, Store.inMemory());
+        this(clock, Store.inMemory(), dev.usersapi.engine.table.Table.ITEM_COLLECTION_LIMIT_BYTES);
     }
 
-    private DynamoDbEngine(Clock clock, Store store) {
+    /**
+     * An in-memory engine whose item collections (in tables with local secondary indexes) are
+     * refused past {@code itemCollectionLimitBytes} instead of DynamoDB's 10 GB: how a test
+     * reaches the limit without writing 10 GB.
+     */
+    public DynamoDbEngine(Clock clock, long itemCollectionLimitBytes) {
+        this(clock, Store.inMemory(), itemCollectionLimitBytes);
+    }
+
+    private DynamoDbEngine(Clock clock, Store store, long itemCollectionLimitBytes) {
         Map<String, dev.usersapi.engine.table.Table> catalog = new ConcurrentHashMap<>();
         this.store = store;
-        this.tables = new TableOperations(catalog, clock, store);
+        this.tables = new TableOperations(catalog, clock, store, itemCollectionLimitBytes);
         this.items = new ItemOperations(catalog);
         this.streams = new StreamOperations(tables, clock);
         this.transactions = new TransactionOperations(catalog, clock);
@@ -54,7 +63,7 @@ public final class DynamoDbEngine implements AutoCloseable {
 
     /** An engine whose tables live in {@code directory}, reopened as they were. */
     public static DynamoDbEngine open(java.nio.file.Path directory, Clock clock) {
-        return new DynamoDbEngine(clock, DiskStore.open(directory));
+        return new DynamoDbEngine(clock, DiskStore.open(directory), dev.usersapi.engine.table.Table.ITEM_COLLECTION_LIMIT_BYTES);
     }
 
     private volatile java.util.Optional<java.util.concurrent.ScheduledExecutorService> expiry = java.util.Optional.empty();

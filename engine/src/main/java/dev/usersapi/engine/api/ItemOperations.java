@@ -470,11 +470,10 @@ final class ItemOperations {
 
     /**
      * For a table with local secondary indexes, the size of the written item's collection (the
-     * items sharing its partition key), as DynamoDB estimates it: a range in GB.
+     * items sharing its partition key, and their local index copies), as DynamoDB estimates it: a range in GB.
      */
     private static void itemCollectionMetrics(JsonNode request, ObjectNode answer, Table table, Table.Written written) {
-        boolean hasLocal = table.indexes().stream().anyMatch(index -> index.kind() == Index.Kind.LOCAL);
-        if (!hasLocal || !request.path("ReturnItemCollectionMetrics").asText("NONE").equals("SIZE")) {
+        if (!table.hasLocalIndexes() || !request.path("ReturnItemCollectionMetrics").asText("NONE").equals("SIZE")) {
             return;
         }
         Map<String, Value> item = written.after().or(written::before).orElse(null);
@@ -482,7 +481,7 @@ final class ItemOperations {
             return;
         }
         String hashName = table.key().hashName();
-        long bytes = table.partition(item.get(hashName)).values().stream().mapToLong(ItemSizes::of).sum();
+        long bytes = table.collectionSize(item.get(hashName));
         double gb = bytes / (1024.0 * 1024 * 1024);
         ObjectNode metrics = answer.putObject("ItemCollectionMetrics");
         metrics.putObject("ItemCollectionKey").set(hashName, AttributeValues.write(item.get(hashName)));

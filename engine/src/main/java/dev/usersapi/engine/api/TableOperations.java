@@ -30,8 +30,10 @@ final class TableOperations {
     private final Map<String, JsonNode> definitions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private final Store store;
+    private final long itemCollectionLimit;
 
-    TableOperations(Map<String, Table> catalog, Clock clock, Store store) {
+    TableOperations(Map<String, Table> catalog, Clock clock, Store store, long itemCollectionLimit) {
+        this.itemCollectionLimit = itemCollectionLimit;
         this.catalog = catalog;
         this.clock = clock;
         this.store = store;
@@ -266,7 +268,7 @@ final class TableOperations {
         Map<String, String> tags = new LinkedHashMap<>();
         request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
         return new Table(name, key, types, indexes, created, new TableSettings(billing,
-                throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags), store);
+                throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags), store, itemCollectionLimit);
     }
 
     private static Index index(JsonNode index, Index.Kind kind, KeySchema key) {

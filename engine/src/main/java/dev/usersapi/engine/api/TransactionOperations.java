@@ -104,8 +104,10 @@ final class TransactionOperations {
                 failed |= !holds(action, item);
             }
             if (failed) {
-                throw cancelled(actions, current);
+                throw cancelled(actions, current, i -> !holds(actions.get(i), current.get(i)) ? CONDITION_FAILED : NO_REASON);
             }
+            // Every result is made and checked before the first is written: a refusal leaves nothing half-done.
+            List<Optional<Map<String, Value>>> results = new ArrayList<>();
             for (int i = 0; i < actions.size(); i++) {
                 Action action = actions.get(i);
                 Optional<Map<String, Value>> before = current.get(i);
@@ -115,11 +117,41 @@ final class TransactionOperations {
                     case "Update" -> Optional.of(updated(action, before));
                     default -> before;
                 };
-                after.ifPresent(result -> Requests.checkItem(action.table(), result));
-                if (!action.kind().equals("ConditionCheck")) {
-                    action.table().applyLocked(action.key(), ignored -> after, Optional.empty());
+                results.add(after);
+            }
+            Map<Integer, Reason> invalid = new LinkedHashMap<>();
+            for (int i = 0; i < actions.size(); i++) {
+                try {
+                    Table table = actions.get(i).table();
+                    results.get(i).ifPresent(result -> Requests.checkItem(table, result));
+                } catch (DynamoDbException e) {
+                    // "An item size becomes too large ... or a similar validation error occurs because of changes made by the transaction".
+                    invalid.put(i, new Reason("ValidationError", Optional.ofNullable(e.getMessage())));
                 }
-                long size = Math.max(before.map(ItemSizes::of).orElse(0L), after.map(ItemSizes::of).orElse(0L));
+            }
+            if (!invalid.isEmpty()) {
+                throw cancelled(actions, current, i -> invalid.getOrDefault(i, NO_REASON));
+            }
+            Map<Table, java.util.Set<Value>> pastLimit = new LinkedHashMap<>();
+            for (Table table : actions.stream().map(Action::table).distinct().toList()) {
+                List<Integer> writes = java.util.stream.IntStream.range(0, actions.size())
+                        .filter(i -> actions.get(i).table() == table && !actions.get(i).kind().equals("ConditionCheck")).boxed().toList();
+                pastLimit.put(table, table.collectionsPastLimit(writes.stream().map(current::get).toList(), writes.stream().map(results::get).toList()));
+            }
+            if (pastLimit.values().stream().anyMatch(keys -> !keys.isEmpty())) {
+                throw cancelled(actions, current, i -> {
+                    Action action = actions.get(i);
+                    boolean past = !action.kind().equals("ConditionCheck")
+                            && pastLimit.get(action.table()).contains(action.key().get(action.table().key().hashName()));
+                    return past ? COLLECTION_TOO_LARGE : NO_REASON;
+                });
+            }
+            for (int i = 0; i < actions.size(); i++) {
+                Action action = actions.get(i);
+                if (!action.kind().equals("ConditionCheck")) {
+                    action.table().applyChecked(action.key(), results.get(i));
+                }
+                long size = Math.max(current.get(i).map(ItemSizes::of).orElse(0L), results.get(i).map(ItemSizes::of).orElse(0L));
                 // A transactional write costs two units for each unit a plain write would.
                 units += 2 * Math.max(1, Math.ceil(size / 1024.0));
             }
@@ -212,18 +244,24 @@ final class TransactionOperations {
         return held.stream().map(Held::lock).toList();
     }
 
-    private static DynamoDbException cancelled(List<Action> actions, List<Optional<Map<String, Value>>> current) {
+    /** Why an action was cancelled, as its CancellationReason gives it (API reference, TransactWriteItems). */
+    private record Reason(String code, Optional<String> message) {}
+
+    private static final Reason NO_REASON = new Reason("None", Optional.empty());
+    private static final Reason CONDITION_FAILED = new Reason("ConditionalCheckFailed", Optional.of("The conditional request failed"));
+    private static final Reason COLLECTION_TOO_LARGE = new Reason("ItemCollectionSizeLimitExceeded", Optional.of("Collection size exceeded"));
+
+    private static DynamoDbException cancelled(List<Action> actions, List<Optional<Map<String, Value>>> current,
+                                               java.util.function.IntFunction<Reason> reasonOf) {
         List<String> codes = new ArrayList<>();
         ArrayNode reasons = JsonTrees.array();
         for (int i = 0; i < actions.size(); i++) {
-            boolean failed = !holds(actions.get(i), current.get(i));
-            codes.add(failed ? "ConditionalCheckFailed" : "None");
-            ObjectNode reason = reasons.addObject().put("Code", failed ? "ConditionalCheckFailed" : "None");
-            if (failed) {
-                reason.put("Message", "The conditional request failed");
-                if (actions.get(i).returnOld()) {
-                    current.get(i).ifPresent(item -> reason.set("Item", AttributeValues.write(item)));
-                }
+            Reason why = reasonOf.apply(i);
+            codes.add(why.code());
+            ObjectNode reason = reasons.addObject().put("Code", why.code());
+            why.message().ifPresent(message -> reason.put("Message", message));
+            if (why == CONDITION_FAILED && actions.get(i).returnOld()) {
+                current.get(i).ifPresent(item -> reason.set("Item", AttributeValues.write(item)));
             }
         }
         return new DynamoDbException("TransactionCanceledException",

@@ -16,6 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Table {
     private static final int STRIPES = 1024;
+    /** DynamoDB's limit on an item collection of a table with local secondary indexes (developer guide, "Item collections in Local Secondary Indexes"). */
+    public static final long ITEM_COLLECTION_LIMIT_BYTES = 10L * 1024 * 1024 * 1024;
+    /**
+     * Collections from this size on keep a running total; smaller ones are summed when written,
+     * so a table of one-item partitions (users by id) spends no memory on totals.
+     */
+    private static final long COUNTED_FROM_BYTES = 64 * 1024;
 
     private final String name;
     private final KeySchema key;
@@ -29,10 +36,13 @@ public final class Table {
     private volatile Optional<dev.usersapi.engine.stream.TableStream> stream = Optional.empty();
     private volatile boolean streaming;
     private final dev.usersapi.engine.storage.Store store;
+    private final long itemCollectionLimit;
+    private final java.util.concurrent.ConcurrentHashMap<Value, Long> collectionSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings,
-                 dev.usersapi.engine.storage.Store store) {
+                 dev.usersapi.engine.storage.Store store, long itemCollectionLimit) {
         this.store = store;
+        this.itemCollectionLimit = itemCollectionLimit;
         this.name = name;
         this.key = key;
         this.attributeTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributeTypes));
@@ -170,14 +180,40 @@ public final class Table {
         return Math.floorMod(storageKey(keyAttributes).hashCode(), STRIPES);
     }
 
-    /** One write, with {@link #lockOf} held by the caller. The store has it durably (in RocksDB's write-ahead log) on return. */
+    /**
+     * One write, with {@link #lockOf} held by the caller. The store has it durably (in RocksDB's
+     * write-ahead log) on return. Refused with ItemCollectionSizeLimitExceededException, changing
+     * nothing, if it would grow its item collection past the limit.
+     */
     public Written applyLocked(Map<String, Value> keyAttributes, Change change, Optional<String> principal) {
+        return apply(keyAttributes, change, principal, true);
+    }
+
+    /**
+     * A transaction's write, with its lock held, after {@link #collectionsPastLimit} found none
+     * for the whole transaction: it cannot be refused halfway through the transaction's writes.
+     */
+    public Written applyChecked(Map<String, Value> keyAttributes, Optional<Map<String, Value>> after) {
+        return apply(keyAttributes, ignored -> after, Optional.empty(), false);
+    }
+
+    private Written apply(Map<String, Value> keyAttributes, Change change, Optional<String> principal, boolean enforceLimit) {
         StorageKey storage = storageKey(keyAttributes);
         Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
         Optional<Map<String, Value>> after = change.apply(before);
         Written written = new Written(before, after);
         if (before.equals(after)) {
             return written;
+        }
+        if (hasLocalIndexes()) {
+            long growth = collectionBytes(after) - collectionBytes(before);
+            collectionSizes.compute(keyAttributes.get(key.hashName()), (hash, counted) -> {
+                long size = (counted != null ? counted : collectionSizeNow(hash)) + growth;
+                if (enforceLimit && growth > 0 && size > itemCollectionLimit) {
+                    throw itemCollectionTooLarge();
+                }
+                return size >= COUNTED_FROM_BYTES ? size : null;
+            });
         }
         before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
         if (after.isPresent()) {
@@ -241,6 +277,73 @@ public final class Table {
 
     public boolean streaming() {
         return streaming;
+    }
+
+    public boolean hasLocalIndexes() {
+        return indexes.stream().anyMatch(index -> index.kind() == Index.Kind.LOCAL);
+    }
+
+    /**
+     * The size of the item collection of partition key {@code hash}: its items and their copies in
+     * the local secondary indexes ("the size of all the items in the table, plus the size of all
+     * attributes projected into all of the local secondary indexes", API reference, ItemCollectionMetrics).
+     */
+    public long collectionSize(Value hash) {
+        Long counted = collectionSizes.get(hash);
+        return counted != null ? counted : collectionSizeNow(hash);
+    }
+
+    /**
+     * The partition keys whose item collections a transaction's writes to this table, {@code before}
+     * and {@code after} item by item, would grow past the limit: checked before any is applied.
+     */
+    public java.util.Set<Value> collectionsPastLimit(List<Optional<Map<String, Value>>> before, List<Optional<Map<String, Value>>> after) {
+        if (!hasLocalIndexes()) {
+            return java.util.Set.of();
+        }
+        Map<Value, Long> growth = new java.util.HashMap<>();
+        for (int i = 0; i < before.size(); i++) {
+            Optional<Map<String, Value>> earlier = before.get(i);
+            Optional<Map<String, Value>> item = after.get(i).or(() -> earlier);
+            if (item.isEmpty()) {
+                continue;
+            }
+            growth.merge(item.get().get(key.hashName()), collectionBytes(after.get(i)) - collectionBytes(earlier), Long::sum);
+        }
+        java.util.Set<Value> past = new java.util.HashSet<>();
+        growth.forEach((hash, bytes) -> {
+            if (bytes > 0 && collectionSize(hash) + bytes > itemCollectionLimit) {
+                past.add(hash);
+            }
+        });
+        return past;
+    }
+
+    private long collectionSizeNow(Value hash) {
+        long size = 0;
+        for (Map<String, Value> item : partition(hash).values()) {
+            size += collectionBytes(Optional.of(item));
+        }
+        return size;
+    }
+
+    /** What one item adds to its collection: itself, and its projection into each local index that holds it. */
+    private long collectionBytes(Optional<Map<String, Value>> item) {
+        if (item.isEmpty()) {
+            return 0;
+        }
+        long size = dev.usersapi.engine.value.ItemSizes.of(item.get());
+        for (Index index : indexes) {
+            if (index.kind() == Index.Kind.LOCAL && index.storageKey(item.get(), key).isPresent()) {
+                size += dev.usersapi.engine.value.ItemSizes.of(index.projectionOf(item.get(), key));
+            }
+        }
+        return size;
+    }
+
+    private static DynamoDbException itemCollectionTooLarge() {
+        // The API reference's description of the exception, as DynamoDB's message states no more.
+        return new DynamoDbException("ItemCollectionSizeLimitExceededException", "Item collection size limit exceeded", 400);
     }
 
     /** All items, partition by partition, from just after {@code start} when given. */
