@@ -58,25 +58,46 @@ final class TableOperations {
             if (record.hasNonNull("timeToLiveAttribute")) {
                 timeToLive.put(name, Map.of("AttributeName", record.path("timeToLiveAttribute").asText()));
             }
-            List<Map<String, dev.usersapi.engine.value.Value>> stored = new java.util.ArrayList<>();
-            for (Map.Entry<String, byte[]> item : store.items(name)) {
-                try (var parser = JsonTrees.parser(item.getValue())) {
-                    stored.add(dev.usersapi.engine.value.AttributeValues.stored(parser));
+            // The stream's records are read beside the items: the open's costs are there.
+            JsonNode savedStream = record.path("stream");
+            Optional<dev.usersapi.engine.stream.TableStream> stream = Optional.empty();
+            java.util.concurrent.CompletableFuture<Void> streamRestored = java.util.concurrent.CompletableFuture.completedFuture(null);
+            if (savedStream.isObject()) {
+                var restored = new dev.usersapi.engine.stream.TableStream(savedStream.path("arn").asText(), savedStream.path("label").asText(),
+                        savedStream.path("viewType").asText(), java.time.Instant.ofEpochMilli(savedStream.path("created").asLong()), clock, store);
+                streamRestored = java.util.concurrent.CompletableFuture.runAsync(restored::restore, task -> {
+                    Thread reader = new Thread(task, "engine-open-stream-" + name);
+                    reader.setDaemon(true);
+                    reader.start();
+                });
+                stream = Optional.of(restored);
+            }
+            // What the open reads of each item: what indexes need, and the expiry the time-to-live sweep reads.
+            java.util.Set<String> read = new java.util.HashSet<>(table.indexedAttributes());
+            Optional.ofNullable(timeToLive.get(name)).ifPresent(ttl -> read.add(ttl.get("AttributeName")));
+            List<Table.Loaded> stored = new java.util.ArrayList<>();
+            store.items(name, row -> {
+                // Each item is read as it comes: the open never holds all the items' bytes at once.
+                try (var parser = JsonTrees.parser(row.item())) {
+                    Map<String, dev.usersapi.engine.value.Value> attributes = dev.usersapi.engine.value.AttributeValues.storedAttributes(parser, read);
+                    byte[] rowKey = row.key();
+                    stored.add(new Table.Loaded(attributes, new dev.usersapi.engine.value.StoredItem(attributes, read, () -> store.item(rowKey))));
                 } catch (java.io.IOException | RuntimeException e) {
                     throw new IllegalStateException("a stored item of table " + name + " is unreadable", e);
                 }
-            }
+            });
             table.loadAll(stored);
-            JsonNode savedStream = record.path("stream");
-            if (savedStream.isObject()) {
-                var stream = new dev.usersapi.engine.stream.TableStream(savedStream.path("arn").asText(), savedStream.path("label").asText(),
-                        savedStream.path("viewType").asText(), java.time.Instant.ofEpochMilli(savedStream.path("created").asLong()), clock, store);
-                stream.restore();
-                table.stream(Optional.of(stream));
+            try {
+                streamRestored.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new IllegalStateException("the stream records of table " + name + " are unreadable", e.getCause());
+            }
+            stream.ifPresent(restored -> {
+                table.stream(Optional.of(restored));
                 if (!savedStream.path("streaming").asBoolean(true)) {
                     table.stream(Optional.empty());
                 }
-            }
+            });
             definitions.put(name, record.path("request"));
             catalog.put(name, table);
         });

@@ -10,10 +10,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -21,7 +25,8 @@ import org.rocksdb.WriteOptions;
  * answers, so an acknowledged write survives a kill of the process (SIGKILL). The log is not
  * fsynced per write: an operating-system crash or power loss can lose what the OS had not yet
  * flushed. Keys: {@code t/<table>} for a table's definition, {@code i/<table>/<key JSON>} for items,
- * {@code s/<stream ARN>/<sequence number>} for stream records.
+ * {@code s/<stream ARN>/<sequence number>} for stream records' headers and {@code r/...} for the
+ * records themselves.
  *
  * <p>H2's MVStore was tried first: it makes a write durable only by committing a new chunk, and a
  * chunk per acknowledged write grew 20 MB of users into a 466 MB file at 3,400 writes a second.
@@ -34,6 +39,7 @@ public final class DiskStore implements Store {
     private final Options options;
     private final RocksDB db;
     private final WriteOptions writes = new WriteOptions();
+    private volatile boolean closed;
 
     private DiskStore(Options options, RocksDB db) {
         this.options = options;
@@ -43,7 +49,9 @@ public final class DiskStore implements Store {
     public static DiskStore open(Path directory) {
         try {
             Files.createDirectories(directory);
-            Options options = new Options().setCreateIfMissing(true);
+            // LZ4 rather than the default Snappy: reading 100,000 users back took 200-380 ms instead of 530-640 ms, in a smaller file.
+            // RocksDB's own log is rolled at every open; two old ones are enough to read after a failure.
+            Options options = new Options().setCreateIfMissing(true).setCompressionType(CompressionType.LZ4_COMPRESSION).setKeepLogFileNum(2);
             return new DiskStore(options, RocksDB.open(options, directory.resolve("engine.rocksdb").toString()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the engine's data directory " + directory, e);
@@ -67,7 +75,7 @@ public final class DiskStore implements Store {
     @Override
     public Map<String, String> tables() {
         Map<String, String> tables = new LinkedHashMap<>();
-        scan("t/", (key, value) -> tables.put(key.substring(2), new String(value, StandardCharsets.UTF_8)));
+        scan("t/", (key, value) -> tables.put(after(key, "t/"), new String(value, StandardCharsets.UTF_8)));
         return tables;
     }
 
@@ -88,14 +96,24 @@ public final class DiskStore implements Store {
     }
 
     @Override
-    public Iterable<Map.Entry<String, byte[]>> items(String table) {
-        List<Map.Entry<String, byte[]>> items = new ArrayList<>();
-        String prefix = itemsPrefix(table);
-        scan(prefix, (key, value) -> items.add(Map.entry(key.substring(prefix.length()), value)));
-        return items;
+    public void items(String table, java.util.function.Consumer<Row> each) {
+        scan(itemsPrefix(table), (key, value) -> each.accept(new Row(key, value)));
     }
 
-    private void scan(String prefix, java.util.function.BiConsumer<String, byte[]> each) {
+    @Override
+    public Optional<byte[]> item(byte[] rowKey) {
+        if (closed) {
+            // RocksDB's handle is freed at close: a read through it would crash the process, not fail.
+            throw new IllegalStateException("the engine is closed");
+        }
+        try {
+            return Optional.ofNullable(db.get(rowKey));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("the engine could not read its data: " + e.getMessage(), e);
+        }
+    }
+
+    private void scan(String prefix, java.util.function.BiConsumer<byte[], byte[]> each) {
         byte[] start = bytes(prefix);
         try (RocksIterator iterator = db.newIterator()) {
             for (iterator.seek(start); iterator.isValid(); iterator.next()) {
@@ -103,14 +121,19 @@ public final class DiskStore implements Store {
                 if (key.length < start.length || !Arrays.equals(key, 0, start.length, start, 0, start.length)) {
                     break;
                 }
-                each.accept(new String(key, StandardCharsets.UTF_8), iterator.value());
+                each.accept(key, iterator.value());
             }
         }
     }
 
+    private static String after(byte[] key, String prefix) {
+        return new String(key, prefix.length(), key.length - prefix.length(), StandardCharsets.UTF_8);
+    }
+
     @Override
-    public void put(String table, Map<String, Value> key, Map<String, Value> item) {
-        write(() -> db.put(writes, bytes(itemsPrefix(table) + json(key)), bytes(json(item))));
+    public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
+        write(() -> db.put(writes, bytes(itemsPrefix(table) + json(key)),
+                bytes(dev.usersapi.engine.json.JsonTrees.text(AttributeValues.write(item, leading)))));
     }
 
     @Override
@@ -118,28 +141,51 @@ public final class DiskStore implements Store {
         write(() -> db.delete(writes, bytes(itemsPrefix(table) + json(key))));
     }
 
-    private static String recordsPrefix(String stream) {
+    private static String headersPrefix(String stream) {
         return "s/" + stream + "/";
     }
 
-    @Override
-    public void putRecord(String stream, String sequence, byte[] record) {
-        write(() -> db.put(writes, bytes(recordsPrefix(stream) + sequence), record));
+    private static String recordsPrefix(String stream) {
+        return "r/" + stream + "/";
     }
 
     @Override
-    public Iterable<Map.Entry<String, byte[]>> records(String stream) {
-        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
-        String prefix = recordsPrefix(stream);
-        scan(prefix, (key, value) -> records.add(Map.entry(key.substring(prefix.length()), value)));
-        return records;
+    public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
+        write(() -> {
+            try (WriteBatch both = new WriteBatch()) {
+                both.put(bytes(recordsPrefix(stream) + sequence), record);
+                both.put(bytes(headersPrefix(stream) + sequence), header);
+                db.write(writes, both);
+            }
+        });
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream) {
+        List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
+        String prefix = headersPrefix(stream);
+        scan(prefix, (key, value) -> headers.add(Map.entry(after(key, prefix), value)));
+        return headers;
+    }
+
+    /** Records written before headers were kept apart are whole under their header's key. */
+    @Override
+    public Optional<byte[]> record(String stream, String sequence) {
+        try {
+            byte[] record = db.get(bytes(recordsPrefix(stream) + sequence));
+            return Optional.ofNullable(record != null ? record : db.get(bytes(headersPrefix(stream) + sequence)));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("the engine could not read its data: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void removeRecords(String stream, String throughSequence) {
-        byte[] from = bytes(recordsPrefix(stream));
-        byte[] to = bytes(recordsPrefix(stream) + throughSequence + "\u0000");
-        write(() -> db.deleteRange(writes, from, to));
+        write(() -> {
+            for (String prefix : List.of(headersPrefix(stream), recordsPrefix(stream))) {
+                db.deleteRange(writes, bytes(prefix), bytes(prefix + throughSequence + "\u0000"));
+            }
+        });
     }
 
     private interface Write {
@@ -156,6 +202,13 @@ public final class DiskStore implements Store {
 
     @Override
     public void close() {
+        closed = true;
+        // What is only in the write-ahead log would be replayed at the next open: 100,000 users' log took 2 s to replay.
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            System.err.println("engine: could not flush its data at close; the next open replays the log: " + e.getMessage());
+        }
         writes.close();
         db.close();
         options.close();

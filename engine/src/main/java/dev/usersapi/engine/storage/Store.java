@@ -15,18 +15,32 @@ public interface Store extends AutoCloseable {
 
     void dropTable(String name);
 
-    /** Key JSON to item JSON, for a table. */
-    Iterable<Map.Entry<String, byte[]>> items(String table);
+    /** An item as stored: the store's own key for it, to read it again, and the item as DynamoDB JSON. */
+    record Row(byte[] key, byte[] item) {}
 
-    void put(String table, Map<String, Value> key, Map<String, Value> item);
+    /** Hands over a table's stored items one at a time, so no more than one is in memory for it. */
+    void items(String table, java.util.function.Consumer<Row> each);
+
+    /** The item stored under a row's key now, if any. */
+    java.util.Optional<byte[]> item(byte[] rowKey);
+
+    /** {@code leading}: the attributes to write first, those a reopen reads (see {@code AttributeValues.storedAttributes}). */
+    void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading);
 
     void remove(String table, Map<String, Value> key);
 
-    /** A stream record, filed under its stream and its (fixed-width) sequence number. */
-    void putRecord(String stream, String sequence, byte[] record);
+    /**
+     * A stream record, filed under its stream and its (fixed-width) sequence number: its header
+     * (what a reopen needs) apart from the whole record (what a reader needs), so a reopen reads
+     * the headers only.
+     */
+    void putRecord(String stream, String sequence, byte[] header, byte[] record);
 
-    /** A stream's records, in sequence order. */
-    Iterable<Map.Entry<String, byte[]>> records(String stream);
+    /** A stream's record headers, in sequence order. */
+    Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream);
+
+    /** One whole stream record. */
+    java.util.Optional<byte[]> record(String stream, String sequence);
 
     /** Drops a stream's records up to and including {@code sequence}: the trimmed ones. */
     void removeRecords(String stream, String throughSequence);
@@ -46,21 +60,28 @@ public interface Store extends AutoCloseable {
             public void dropTable(String name) {
             }
 
-            public Iterable<Map.Entry<String, byte[]>> items(String table) {
-                return java.util.List.of();
+            public void items(String table, java.util.function.Consumer<Row> each) {
             }
 
-            public void put(String table, Map<String, Value> key, Map<String, Value> item) {
+            public java.util.Optional<byte[]> item(byte[] rowKey) {
+                return java.util.Optional.empty();
+            }
+
+            public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
             }
 
             public void remove(String table, Map<String, Value> key) {
             }
 
-            public void putRecord(String stream, String sequence, byte[] record) {
+            public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
             }
 
-            public Iterable<Map.Entry<String, byte[]>> records(String stream) {
+            public Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream) {
                 return java.util.List.of();
+            }
+
+            public java.util.Optional<byte[]> record(String stream, String sequence) {
+                return java.util.Optional.empty();
             }
 
             public void removeRecords(String stream, String throughSequence) {

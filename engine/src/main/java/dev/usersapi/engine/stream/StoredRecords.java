@@ -30,8 +30,14 @@ final class StoredRecords {
         return JsonTrees.bytes(json);
     }
 
+    /** What a reopen reads of a record, stored apart from it. */
+    static byte[] header(TableStream.Record record) {
+        return JsonTrees.bytes(JsonTrees.object().put("seq", record.sequenceNumber()).put("at", record.created().toEpochMilli())
+                .put("shard", record.shardId()));
+    }
+
     /**
-     * The sequence, time and shard of a stored record, read with the streaming parser up to the
+     * The sequence, time and shard of a stored header, or of a whole record stored before headers were kept apart, read with the streaming parser up to the
      * last of them and no further (records stored before they named their shard: {@code firstShard}).
      */
     static Header header(byte[] stored, String firstShard) {

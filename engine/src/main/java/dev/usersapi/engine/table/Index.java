@@ -20,7 +20,8 @@ public final class Index {
     private final KeySchema key;
     private final String projectionType;
     private final List<String> nonKeyAttributes;
-    private final ConcurrentSkipListMap<StorageKey, Map<String, Value>> entries = new ConcurrentSkipListMap<>();
+    /** Replaced once, by {@link #loadAll}, before its table is published to other threads. */
+    private ConcurrentSkipListMap<StorageKey, Map<String, Value>> entries = new ConcurrentSkipListMap<>();
 
     public Index(String name, Kind kind, KeySchema key, String projectionType, List<String> nonKeyAttributes) {
         this.name = name;
@@ -84,12 +85,14 @@ public final class Index {
     }
 
     /** Items read back from the store, added in index-key order (see {@link Table#loadAll}). */
-    void loadAll(List<Map<String, Value>> items, KeySchema tableKey) {
+    void loadAll(List<Table.Loaded> items, KeySchema tableKey) {
         List<Map.Entry<StorageKey, Map<String, Value>>> rows = new java.util.ArrayList<>(items.size());
-        for (Map<String, Value> item : items) {
-            storageKey(item, tableKey).ifPresent(storage -> rows.add(Map.entry(storage, project(item, tableKey))));
+        for (Table.Loaded loaded : items) {
+            // The key and projected attributes were read at open; ALL keeps the item itself, still undecoded.
+            storageKey(loaded.indexed(), tableKey).ifPresent(storage -> rows.add(Map.entry(storage,
+                    projectionType.equals("ALL") ? loaded.item() : project(loaded.indexed(), tableKey))));
         }
-        Table.putInKeyOrder(entries, rows);
+        entries = Table.inKeyOrder(rows);
     }
 
     void add(Map<String, Value> item, KeySchema tableKey) {

@@ -8,6 +8,11 @@ import java.util.Optional;
 /** A table's or an index's key: the partition key, and the sort key when there is one, each with its type (S, N or B). */
 public record KeySchema(String hashName, String hashType, Optional<String> rangeName, Optional<String> rangeType) {
 
+    /** The key's attribute names, partition key first. */
+    public java.util.List<String> names() {
+        return rangeName.map(range -> java.util.List.of(hashName, range)).orElse(java.util.List.of(hashName));
+    }
+
     public boolean isKeyAttribute(String name) {
         return hashName.equals(name) || rangeName.filter(name::equals).isPresent();
     }

@@ -129,6 +129,28 @@ public final class AttributeValues {
         return storedMap(parser);
     }
 
+    /**
+     * Only the named top-level attributes of a stored item, read until the last of them is found:
+     * the store writes them first ({@code leading} in the store's put), so a reopen reads the keys
+     * of an item and skips the rest, whose strings the parser never decodes.
+     */
+    public static Map<String, Value> storedAttributes(com.fasterxml.jackson.core.JsonParser parser, Set<String> names) throws java.io.IOException {
+        if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            throw new java.io.IOException("a stored item is not a JSON object");
+        }
+        Map<String, Value> found = new java.util.HashMap<>();
+        while (found.size() < names.size() && parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            if (names.contains(name)) {
+                found.put(name, storedValue(parser));
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return found;
+    }
+
     private static Map<String, Value> storedMap(com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException {
         Map<String, Value> item = new LinkedHashMap<>();
         while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
@@ -185,6 +207,23 @@ public final class AttributeValues {
             throw new java.io.IOException("a stored value with more than its type");
         }
         return value;
+    }
+
+    /** An item with the {@code leading} attributes it has written first, then the others in its order. */
+    public static ObjectNode write(Map<String, Value> item, java.util.Collection<String> leading) {
+        ObjectNode json = NODES.objectNode();
+        for (String name : leading) {
+            Value value = item.get(name);
+            if (value != null) {
+                json.set(name, write(value));
+            }
+        }
+        item.forEach((name, value) -> {
+            if (!json.has(name)) {
+                json.set(name, write(value));
+            }
+        });
+        return json;
     }
 
     public static ObjectNode write(Map<String, Value> item) {
