@@ -85,7 +85,7 @@ final class StreamOperations {
             ObjectNode range = shard.putObject("SequenceNumberRange");
             long first = stream.firstPosition(each);
             // An open shard with no record yet starts where its first record will.
-            range.put("StartingSequenceNumber", stream.sequenceAt(first).orElse(String.format("%021d", first + 1)));
+            range.put("StartingSequenceNumber", stream.sequenceAt(first).orElse(dev.usersapi.engine.stream.TableStream.sequenceNumber(first + 1)));
             each.end().ifPresent(end -> stream.sequenceAt(end - 1).ifPresent(last -> range.put("EndingSequenceNumber", last)));
         }
         return answer;

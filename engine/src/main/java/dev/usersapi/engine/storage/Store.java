@@ -45,11 +45,20 @@ public interface Store extends AutoCloseable {
     /** Drops a stream's records up to and including {@code sequence}: the trimmed ones. */
     void removeRecords(String stream, String throughSequence);
 
+    /** Whether what is put here is kept: an engine in memory need not encode what it would throw away. */
+    default boolean durable() {
+        return true;
+    }
+
     @Override
     void close();
 
     static Store inMemory() {
         return new Store() {
+            public boolean durable() {
+                return false;
+            }
+
             public Map<String, String> tables() {
                 return Map.of();
             }

@@ -81,6 +81,12 @@ public final class TableStream {
                 .orElseThrow(() -> new IllegalStateException("stream record " + kept.sequenceNumber() + " is missing from the store")), kept.shardId()));
     }
 
+    /** A sequence number as DynamoDB writes them: 21 digits, zero-padded, so that their text orders them. */
+    public static String sequenceNumber(long position) {
+        String digits = Long.toString(position);
+        return "0".repeat(Math.max(0, 21 - digits.length())) + digits;
+    }
+
     private String shardIdFor(Instant opened, long start) {
         String origin = arn + "#" + start;
         return "shardId-" + String.format("%020d", opened.toEpochMilli()) + "-"
@@ -126,11 +132,15 @@ public final class TableStream {
         Optional<Map<String, Value>> shownNew = newImage ? after : Optional.empty();
         Optional<Map<String, Value>> shownOld = oldImage ? before : Optional.empty();
         long size = ItemSizes.of(keys) + shownNew.map(ItemSizes::of).orElse(0L) + shownOld.map(ItemSizes::of).orElse(0L);
-        String sequence = String.format("%021d", SEQUENCE.incrementAndGet());
-        Record record = new Record(UUID.randomUUID().toString().replace("-", ""), name, now, keys, shownNew, shownOld, sequence, size,
-                viewType, userIdentity, open.id());
+        String sequence = sequenceNumber(SEQUENCE.incrementAndGet());
+        // An event id needs to be unique, not unguessable: no SecureRandom per record.
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        String eventId = new UUID(random.nextLong(), random.nextLong()).toString().replace("-", "");
+        Record record = new Record(eventId, name, now, keys, shownNew, shownOld, sequence, size, viewType, userIdentity, open.id());
         records.add(new Kept(sequence, now, open.id(), Optional.of(record)));
-        store.putRecord(arn, sequence, StoredRecords.header(record), StoredRecords.encode(record));
+        if (store.durable()) {
+            store.putRecord(arn, sequence, StoredRecords.header(record), StoredRecords.encode(record));
+        }
         trim();
     }
 

@@ -226,10 +226,14 @@ public final class Table {
         if (after.isPresent()) {
             items.put(storage, after.get());
             indexes.forEach(index -> index.add(after.get(), key));
-            store.put(name, orderedKey(keyAttributes), after.get(), indexedAttributes());
+            if (store.durable()) {
+                store.put(name, orderedKey(keyAttributes), after.get(), indexedAttributes());
+            }
         } else {
             items.remove(storage);
-            store.remove(name, orderedKey(keyAttributes));
+            if (store.durable()) {
+                store.remove(name, orderedKey(keyAttributes));
+            }
         }
         if (streaming) {
             stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, principal));

@@ -78,8 +78,8 @@ public final class ItemSizes {
     }
 
     private static long number(BigDecimal number) {
-        BigDecimal canonical = number.signum() == 0 ? BigDecimal.ZERO : number.stripTrailingZeros();
-        int digits = canonical.unscaledValue().abs().toString().length();
+        // precision() counts the digits of the unscaled value without printing it, as the digits' text once did.
+        int digits = number.signum() == 0 ? 1 : number.stripTrailingZeros().precision();
         return (digits + 1) / 2 + 1;
     }
 }
