@@ -39,6 +39,7 @@ public final class Table {
     private volatile boolean streaming;
     private final dev.usersapi.engine.storage.Store store;
     private final long itemCollectionLimit;
+    private final boolean hasLocalIndexes;
     private final java.util.concurrent.ConcurrentHashMap<Value, Long> collectionSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Table(String name, KeySchema key, Map<String, String> attributeTypes, List<Index> indexes, Instant created, TableSettings settings,
@@ -50,6 +51,7 @@ public final class Table {
         this.attributeTypes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributeTypes));
         this.indexes = List.copyOf(indexes);
         this.indexedAttributes = indexedAttributesOf(this.indexes);
+        this.hasLocalIndexes = this.indexes.stream().anyMatch(index -> index.kind() == Index.Kind.LOCAL);
         this.created = created;
         this.settings = settings;
         for (int i = 0; i < STRIPES; i++) {
@@ -368,8 +370,9 @@ public final class Table {
         return streaming;
     }
 
+    /** Local secondary indexes are made with the table and never added or removed: this is fixed at creation. */
     public boolean hasLocalIndexes() {
-        return indexes.stream().anyMatch(index -> index.kind() == Index.Kind.LOCAL);
+        return hasLocalIndexes;
     }
 
     /**
