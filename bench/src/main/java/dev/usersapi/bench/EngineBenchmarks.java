@@ -107,6 +107,19 @@ final class EngineBenchmarks {
         return new Rates(LocalBenchmarks.closedLoop(1, each, put), LocalBenchmarks.closedLoop(1, each, get), LocalBenchmarks.closedLoop(1, each, query), LocalBenchmarks.closedLoop(8, each, get));
     }
 
+    /** CPU time the calling thread spends per call (the SDK and its HTTP client, not the server's threads), over {@code duration}. */
+    private static double clientCpuMicrosPerCall(Duration duration, Callable<Object> call) throws Exception {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long end = System.nanoTime() + duration.toNanos();
+        long calls = 0;
+        while (System.nanoTime() < end) {
+            call.call();
+            calls++;
+        }
+        return (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e3 / calls;
+    }
+
     /** Warms the task in 2 s rounds until they agree (the SDK alone went from 1,700 to 25,000 GetItem/s over 12 s). */
     private void warmUntilSteady(int threads, Callable<Object> task) throws Exception {
         Duration round = smoke ? Duration.ofMillis(200) : Duration.ofSeconds(2);
@@ -117,6 +130,7 @@ final class EngineBenchmarks {
         Duration each = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(5);
         Rates inProcess;
         Rates overHttp;
+        double clientMicros;
         try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC()); DynamoDbClient client = inProcess(engine)) {
             createDevTables(client);
             inProcess = rates(client, each);
@@ -125,6 +139,8 @@ final class EngineBenchmarks {
              DynamoDbClient client = client(Apache5HttpClient.create(), server.endpoint())) {
             createDevTables(client);
             overHttp = rates(client, each);
+            Map<String, AttributeValue> known = keyOf(user(900_000_001, "page@example.com"));
+            clientMicros = clientCpuMicrosPerCall(each, () -> client.getItem(g -> g.tableName("users").key(known).consistentRead(true)));
         }
         Rates raw;
         try (DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC())) {
@@ -139,6 +155,11 @@ final class EngineBenchmarks {
         figures.put("HTTP on loopback, Apache client, 1 thread: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
                 overHttp.puts(), overHttp.gets(), overHttp.queries()));
         figures.put("HTTP on loopback, 8 threads: GetItem (per s)", String.format("%.0f", overHttp.gets8()));
+        // The client's own CPU bounds every HTTP figure, whatever the server: one thread cannot call faster than its CPU allows,
+        // and 8 threads share 2 cores with the server.
+        figures.put("HTTP client's own CPU per GetItem, on the calling thread (us)", String.format("%.0f", clientMicros));
+        figures.put("ceiling that CPU sets with no server cost at all: 1 thread / 8 threads on " + Runtime.getRuntime().availableProcessors()
+                + " cores (per s)", String.format("%.0f / %.0f", 1e6 / clientMicros, Runtime.getRuntime().availableProcessors() * 1e6 / clientMicros));
         dynalite.ifPresentOrElse(their -> {
             figures.put("dynalite 4.0.0, same client: PutItem / GetItem / Query of 25 (per s)", String.format("%.0f / %.0f / %.0f",
                     their.puts(), their.gets(), their.queries()));
