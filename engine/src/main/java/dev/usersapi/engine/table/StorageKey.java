@@ -48,6 +48,23 @@ public record StorageKey(long token, Value hash, Optional<Value> range, Optional
         return z ^ (z >>> 31);
     }
 
+    /** Spelled out, as {@link Value}'s are: a record's own equals and hashCode are linked at first call, slowly. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StorageKey that && token == that.token && bound == that.bound && hash.equals(that.hash)
+                && range.equals(that.range) && tableHash.equals(that.tableHash) && tableRange.equals(that.tableRange);
+    }
+
+    @Override
+    public int hashCode() {
+        int result = Long.hashCode(token);
+        result = 31 * result + hash.hashCode();
+        result = 31 * result + range.hashCode();
+        result = 31 * result + tableHash.hashCode();
+        result = 31 * result + tableRange.hashCode();
+        return 31 * result + bound;
+    }
+
     @Override
     public int compareTo(StorageKey other) {
         int order = Long.compareUnsigned(token, other.token);
