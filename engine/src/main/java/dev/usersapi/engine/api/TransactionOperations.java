@@ -97,14 +97,14 @@ final class TransactionOperations {
         double units = 0;
         try {
             List<Optional<Map<String, Value>>> current = new ArrayList<>();
-            boolean failed = false;
+            List<Boolean> failed = new ArrayList<>();
             for (Action action : actions) {
                 Optional<Map<String, Value>> item = action.table().get(action.key());
                 current.add(item);
-                failed |= !holds(action, item);
+                failed.add(!holds(action, item));
             }
-            if (failed) {
-                throw cancelled(actions, current, i -> !holds(actions.get(i), current.get(i)) ? CONDITION_FAILED : NO_REASON);
+            if (failed.contains(true)) {
+                throw cancelled(actions, current, i -> failed.get(i) ? CONDITION_FAILED : NO_REASON);
             }
             // Every result is made and checked before the first is written: a refusal leaves nothing half-done.
             List<Optional<Map<String, Value>>> results = new ArrayList<>();

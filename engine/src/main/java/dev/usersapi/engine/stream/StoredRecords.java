@@ -19,7 +19,6 @@ final class StoredRecords {
     record Header(String sequenceNumber, Instant created, String shardId) {}
 
     static byte[] encode(TableStream.Record record) {
-        // Sequence, time and shard first: a reopen reads those and stops.
         ObjectNode json = JsonTrees.object().put("seq", record.sequenceNumber()).put("at", record.created().toEpochMilli())
                 .put("shard", record.shardId()).put("id", record.eventId()).put("name", record.eventName())
                 .put("size", record.sizeBytes()).put("view", record.viewType());

@@ -196,6 +196,10 @@ public final class TableStream {
 
     public synchronized Optional<Shard> shard(String shardId) {
         trim();
+        return kept(shardId);
+    }
+
+    private Optional<Shard> kept(String shardId) {
         return shards.stream().filter(each -> each.id().equals(shardId)).findFirst();
     }
 
@@ -247,7 +251,7 @@ public final class TableStream {
      */
     public synchronized Optional<Page> read(String shardId, long position, int limit) {
         trim();
-        Optional<Shard> shard = shards.stream().filter(each -> each.id().equals(shardId)).findFirst();
+        Optional<Shard> shard = kept(shardId);
         if (shard.isEmpty() || position < trimmed) {
             return Optional.empty();
         }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The engine as a process of its own on a loopback port, for what runs elsewhere: the AWS CLI,
@@ -34,15 +33,14 @@ public final class StandaloneEngine {
                 .orElseGet(() -> new DynamoDbEngine(Clock.systemUTC()));
         engine.expireEvery(expiry);
         EngineHttpServer server = EngineHttpServer.onLoopback(engine, port);
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             engine.close();
-            stopped.countDown();
             // A stop (SIGTERM) is how this process ends: status 0, not the JVM's 143, so the build that stops it reports no failure.
             Runtime.getRuntime().halt(0);
         }, "engine-shutdown"));
         System.out.println("engine listening on " + server.endpoint());
-        stopped.await();
+        // Serves until stopped: the shutdown hook ends the process.
+        Thread.currentThread().join();
     }
 }
