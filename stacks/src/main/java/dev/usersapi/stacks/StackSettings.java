@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public record StackSettings(
         String stack,
+        String region,
         TableDeclaration table,
         TableDeclaration idempotencyTable,
         StreamConsumerDeclaration streamConsumer,
@@ -25,6 +26,9 @@ public record StackSettings(
 
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
     public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData");
+
+    /** The AWS provider's region setting, which the program reads too. */
+    public static final String REGION_KEY = "aws:region";
 
     public record Function(int memoryMb, int timeoutSeconds) {}
 
@@ -56,6 +60,8 @@ public record StackSettings(
         ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled");
         StackSettings settings = new StackSettings(
                 file.stack(),
+                file.value(REGION_KEY).map(String::valueOf).orElseThrow(() -> new StackDeclarationException(
+                        REGION_KEY + " must be set: the stack's resources and the conditions of its policies name the region")),
                 file.table(),
                 file.idempotencyTable(),
                 file.streamConsumer(),
