@@ -80,6 +80,20 @@ final class RequestShapes {
             });
             return;
         }
+        if (name.equals("Tags") && value.isArray()) {
+            // A Tag is {Key: string, Value: string}: its Key is not an item's key.
+            value.forEach(tag -> {
+                if (!tag.isObject() && !tag.isNull()) {
+                    throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
+                }
+                tag.fields().forEachRemaining(member -> {
+                    if (!member.getValue().isNull() && !member.getValue().isTextual() && (member.getKey().equals("Key") || member.getKey().equals("Value"))) {
+                        throw new DynamoDbException("SerializationException", "Unexpected value type in payload for " + member.getKey(), 400);
+                    }
+                });
+            });
+            return;
+        }
         if (value.isObject()) {
             check(value);
         } else if (value.isArray()) {
