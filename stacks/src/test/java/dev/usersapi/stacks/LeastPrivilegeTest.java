@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.pulumi.aws.dynamodb.Table;
 import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.kms.Key;
 import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.sqs.Queue;
 import java.util.List;
@@ -56,8 +57,13 @@ class LeastPrivilegeTest {
         assertEquals(Set.of(table), grants.get("dynamodb:DeleteItem"));
         assertEquals(Set.of(table), grants.get("dynamodb:Scan"));
         assertEquals(Set.of(table + "/index/email-index"), grants.get("dynamodb:Query"));
-        assertEquals(Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan",
-                "dynamodb:Query", "logs:CreateLogStream", "logs:PutLogEvents"), grants.keySet());
+        Set<String> expected = new TreeSet<>(Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Scan", "dynamodb:Query", "logs:CreateLogStream", "logs:PutLogEvents"));
+        if (stack.equals("prod")) {
+            expected.add("kms:Decrypt");
+            assertEquals(Set.of(keyArn(stack, "users"), keyArn(stack, "idempotency-keys")), grants.get("kms:Decrypt"));
+        }
+        assertEquals(expected, grants.keySet());
     }
 
     @ParameterizedTest
@@ -72,8 +78,46 @@ class LeastPrivilegeTest {
         assertEquals(Set.of(stream), grants.get("dynamodb:DescribeStream"));
         assertEquals(Set.of(table + "/stream/*"), grants.get("dynamodb:ListStreams"));
         assertEquals(Set.of(queue), grants.get("sqs:SendMessage"));
-        assertEquals(Set.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
-                "sqs:SendMessage", "logs:CreateLogStream", "logs:PutLogEvents"), grants.keySet());
+        Set<String> expected = new TreeSet<>(Set.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams", "sqs:SendMessage", "logs:CreateLogStream", "logs:PutLogEvents"));
+        if (stack.equals("prod")) {
+            expected.add("kms:Decrypt");
+            assertEquals(Set.of(keyArn(stack, "users")), grants.get("kms:Decrypt"), "the stream is encrypted with its table's key");
+        }
+        assertEquals(expected, grants.keySet());
+    }
+
+    private static String keyArn(String stack, String table) {
+        return value(StackRuns.of(stack).named(Key.class, table + "-key").arn());
+    }
+
+    /**
+     * A table under a customer-managed key is read and written only if DynamoDB can decrypt the
+     * table key with the caller's permissions: "When you first access an encrypted table, DynamoDB
+     * sends a request to AWS KMS to use the KMS key to decrypt the table key", again after five
+     * minutes without use ("Table key caching"); the key policy of the same page allows that use
+     * "for all principals in the account that are authorized to use Amazon DynamoDB" only with
+     * {@code kms:ViaService} = {@code dynamodb.<region>.amazonaws.com}. KMS Developer Guide, "How
+     * Amazon DynamoDB uses AWS KMS": https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void eachRoleMayDecryptTheKeysOfItsTablesOnlyThroughDynamoDb(String stack) {
+        for (String policy : List.of("users-api-policy", "users-stream-policy")) {
+            JsonObject document = JsonParser.parseString(value(StackRuns.of(stack).named(RolePolicy.class, policy).policy())).getAsJsonObject();
+            int decrypts = 0;
+            for (JsonElement element : document.getAsJsonArray("Statement")) {
+                JsonObject statement = element.getAsJsonObject();
+                if (statement.getAsJsonArray("Action").toString().contains("kms:")) {
+                    decrypts++;
+                    assertEquals("[\"kms:Decrypt\"]", statement.getAsJsonArray("Action").toString());
+                    assertEquals("dynamodb.eu-west-1.amazonaws.com",
+                            statement.getAsJsonObject("Condition").getAsJsonObject("StringEquals").get("kms:ViaService").getAsString());
+                }
+            }
+            int tables = policy.equals("users-api-policy") ? 2 : 1;
+            assertEquals(stack.equals("prod") ? tables : 0, decrypts, policy + " in " + stack);
+        }
     }
 
     @ParameterizedTest

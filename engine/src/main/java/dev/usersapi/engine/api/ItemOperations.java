@@ -86,12 +86,13 @@ final class ItemOperations {
     }
 
     ObjectNode put(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
+        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> item = Requests.item(request.path("Item"));
         Requests.checkItem(table, item);
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
         String returnValues = request.path("ReturnValues").asText("NONE");
         if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
@@ -101,11 +102,12 @@ final class ItemOperations {
     }
 
     ObjectNode get(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression"), List.of("AttributesToGet"));
+        Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<List<Path>> projection = projection(request, placeholders);
+        Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
         Optional<Map<String, Value>> item = table.get(key);
         ObjectNode answer = JsonTrees.object();
@@ -117,11 +119,12 @@ final class ItemOperations {
     }
 
     ObjectNode delete(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
+        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
         return replaceIf(request, table, key, condition, Optional.empty());
     }
@@ -148,7 +151,9 @@ final class ItemOperations {
     }
 
     ObjectNode update(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("UpdateExpression", "ConditionExpression"), List.of("AttributeUpdates", "Expected"));
+        Optional<Update> attributeUpdates = Legacy.attributeUpdates(request);
+        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
@@ -158,7 +163,8 @@ final class ItemOperations {
         } catch (ExpressionException e) {
             throw Requests.invalid(e);
         }
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        update = update.or(() -> attributeUpdates);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
         update.ifPresent(actions -> actions.actions().forEach(action -> {
             if (table.key().isKeyAttribute(action.path().attribute())) {
@@ -166,6 +172,7 @@ final class ItemOperations {
                         + action.path().attribute() + ". This attribute is part of the key");
             }
         }));
+        Optional<Update> finalUpdate = update;
         Table.Written written = table.write(key, current -> {
             if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
                 throw conditionFailed(request, current);
@@ -173,9 +180,14 @@ final class ItemOperations {
             Map<String, Value> base = current.orElseGet(() -> new LinkedHashMap<>(key));
             Map<String, Value> after;
             try {
-                after = update.map(actions -> Evaluator.apply(actions, base)).orElse(base);
+                after = finalUpdate.map(actions -> Evaluator.apply(actions, base)).orElse(base);
             } catch (ExpressionException e) {
-                throw Requests.invalid(e);
+                // AttributeUpdates word a value of the wrong type as DynamoDB's legacy API does.
+                throw attributeUpdates.isPresent() && e.getMessage().equals(Evaluator.INCORRECT_TYPE)
+                        ? DynamoDbException.validation(Legacy.TYPE_MISMATCH) : Requests.invalid(e);
+            } catch (dev.usersapi.engine.value.InvalidValueException e) {
+                // A sum past DynamoDB's number range (API reference, AttributeValue: N) is the caller's error, not the engine's.
+                throw DynamoDbException.validation(e.getMessage());
             }
             Requests.checkItem(table, after);
             return Optional.of(after);
@@ -210,17 +222,31 @@ final class ItemOperations {
     }
 
     ObjectNode query(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+                List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));
+        Legacy.checkConditions(request.get("QueryFilter"), "queryFilter");
+        Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
+        if (!request.hasNonNull("KeyConditions") && !request.hasNonNull("KeyConditionExpression")) {
+            throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+        }
+        Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         KeySchema key = index.map(Index::key).orElse(table.key());
         Placeholders placeholders = Requests.placeholders(request);
-        Condition keyCondition = condition(request, "KeyConditionExpression", placeholders)
-                .orElseThrow(() -> DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."));
+        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
-        Optional<List<Path>> projection = projection(request, placeholders);
+        Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
-        KeyRange range = KeyRange.of(keyCondition, key);
+        KeyRange range;
+        if (keyCondition.isPresent()) {
+            range = KeyRange.of(keyCondition.get(), key);
+        } else {
+            Legacy.KeyConditions legacy = Legacy.keyConditions(request.get("KeyConditions"), key);
+            range = new KeyRange(legacy.hash(), legacy.sort());
+        }
+        Legacy.checkFilterOnKey(request, key);
+        filter = filter.or(() -> Legacy.filter(request, "QueryFilter"));
         NavigableMap<StorageKey, Map<String, Value>> partition = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.partition(range.hash()))
                 .orElseGet(() -> table.partition(range.hash()));
         boolean forward = request.path("ScanIndexForward").asBoolean(true);
@@ -243,12 +269,14 @@ final class ItemOperations {
     }
 
     ObjectNode scan(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression"), List.of("AttributesToGet", "ScanFilter", "ConditionalOperator"));
+        Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
+        Legacy.checkConditions(request.get("ScanFilter"), "scanFilter");
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
-        Optional<List<Path>> projection = projection(request, placeholders);
+        Optional<Condition> filter = condition(request, "FilterExpression", placeholders).or(() -> Legacy.filter(request, "ScanFilter"));
+        Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
@@ -374,6 +402,8 @@ final class ItemOperations {
         ObjectNode responses = answer.putObject("Responses");
         int keys = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
+            Legacy.checkParameters(entry.getValue(), List.of("ProjectionExpression"), List.of("AttributesToGet"));
+            Legacy.attributesToGet(entry.getValue());
             if (entry.getValue().path("Keys").size() == 0) {
                 throw DynamoDbException.validation("1 validation error detected: Value '[]' at 'requestItems." + entry.getKey()
                         + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
@@ -391,7 +421,7 @@ final class ItemOperations {
             }
             JsonNode tableRequest = entry.getValue();
             Placeholders placeholders = Requests.placeholders(tableRequest);
-            Optional<List<Path>> projection = projection(tableRequest, placeholders);
+            Optional<List<Path>> projection = projection(tableRequest, placeholders).or(() -> Legacy.attributesToGet(tableRequest));
             checkUsed(placeholders);
             ArrayNode items = responses.putArray(entry.getKey());
             double units = 0;

@@ -18,8 +18,6 @@ import java.util.Optional;
 /** Reading the parts of a request that many operations share, with DynamoDB's checks and messages. */
 final class Requests {
     static final long MAX_ITEM_BYTES = 400 * 1024;
-    private static final List<String> LEGACY = List.of("Expected", "AttributesToGet", "KeyConditions", "QueryFilter",
-            "ScanFilter", "AttributeUpdates", "ConditionalOperator");
 
     private Requests() {}
 
@@ -39,17 +37,6 @@ final class Requests {
 
     static String lowerFirst(String member) {
         return Character.toLowerCase(member.charAt(0)) + member.substring(1);
-    }
-
-    /** The older parameters have expression equivalents; the engine speaks only the expressions. */
-    static void refuseLegacy(JsonNode request) {
-        for (String member : LEGACY) {
-            if (request.has(member)) {
-                throw DynamoDbException.validation("The legacy parameter " + member
-                        + " is not supported by this engine; use the expression parameters (ConditionExpression, "
-                        + "ProjectionExpression, KeyConditionExpression, FilterExpression, UpdateExpression) instead");
-            }
-        }
     }
 
     static Placeholders placeholders(JsonNode request) {
