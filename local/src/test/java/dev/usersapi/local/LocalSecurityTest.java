@@ -229,6 +229,34 @@ class LocalSecurityTest {
         }
     }
 
+    private static HttpResponse<String> tokenRequest(String form, Optional<String> basic) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.baseUrl().resolve("/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        basic.ifPresent(credentials -> request.header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A service gets its token as from Cognito's token endpoint: client credentials, the scopes it asks for. */
+    @Test
+    void theTokenEndpointIssuesClientCredentialsTokensWithTheScopesAskedFor() throws Exception {
+        JwtAuthorizer jwt = stack.authorizer().orElseThrow();
+        Optional<String> client = Optional.of(jwt.clientId() + ":" + jwt.clientSecret());
+        HttpResponse<String> admin = tokenRequest("grant_type=client_credentials&scope=users%2Fadmin", client);
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertEquals("Bearer", JSON.readTree(admin.body()).get("token_type").asText());
+        assertEquals(200, send("GET", "/users", null, Optional.of(JSON.readTree(admin.body()).get("access_token").asText())).statusCode());
+
+        HttpResponse<String> reader = tokenRequest("grant_type=client_credentials&scope=users%2Fread&client_id=" + jwt.clientId()
+                + "&client_secret=" + jwt.clientSecret(), Optional.empty());
+        assertEquals(403, create(Optional.of(JSON.readTree(reader.body()).get("access_token").asText())).statusCode(), "read only");
+
+        assertEquals(401, tokenRequest("grant_type=client_credentials", Optional.of(jwt.clientId() + ":wrong")).statusCode());
+        assertEquals("unsupported_grant_type", JSON.readTree(tokenRequest("grant_type=password", client).body()).get("error").asText());
+        assertEquals("invalid_scope", JSON.readTree(tokenRequest("grant_type=client_credentials&scope=users%2Froot", client).body())
+                .get("error").asText());
+    }
+
     @Test
     void aRequestWithoutATokenIs401AndNeverReachesTheFunction() throws Exception {
         HttpResponse<String> response = create(Optional.empty());
