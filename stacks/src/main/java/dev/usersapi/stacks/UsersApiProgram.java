@@ -3,6 +3,7 @@ package dev.usersapi.stacks;
 import com.pulumi.Context;
 import com.pulumi.Pulumi;
 import com.pulumi.core.Output;
+import com.pulumi.deployment.Deployment;
 import com.pulumi.resources.ComponentResourceOptions;
 import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The users-api stack: the table, the HTTP API and its function, the stream consumer and,
@@ -74,6 +76,9 @@ public final class UsersApiProgram {
         }
 
         ctx.export("apiUrl", api.url());
+        // Every update ends with the smoke check through the deployed API; a failed step fails the update.
+        ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(), Optional.empty(), Deployment.getInstance().isDryRun(),
+                DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());
         ctx.export("streamArn", table.streamArn());
