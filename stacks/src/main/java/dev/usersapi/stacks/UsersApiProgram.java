@@ -54,7 +54,9 @@ public final class UsersApiProgram {
                 "USERS_EMAIL_INDEX", Output.of(emailIndex),
                 "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")),
                 "USERS_IDEMPOTENCY_TABLE", idempotencyKeys.name(),
-                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()));
+                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()),
+                // The handler checks scopes and ownership from the authorizer's claims; "none" is the local dev stack's alone.
+                "USERS_AUTHORIZATION", Output.of("jwt"));
         List<Output<IamPolicies.Statement>> apiPermissions = new ArrayList<>(List.of(
                 IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                         "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
@@ -66,8 +68,13 @@ public final class UsersApiProgram {
         }
         JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
                 environment, apiPermissions, tags, ComponentResourceOptions.Empty);
+        Optional<UsersIdentity> identity = settings.api().jwt().isPresent() ? Optional.empty()
+                : Optional.of(new UsersIdentity("users-identity", settings.stack(), settings.region(),
+                        UsersIdentity.contractScopes(OpenApiDocument.tree(layout.openApiDocument())), settings.protectData(), tags,
+                        ComponentResourceOptions.Empty));
+        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer());
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
-                settings.api(), tags, ComponentResourceOptions.Empty);
+                settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
         if (settings.alarms().enabled()) {
             Alarms alarms = new Alarms("users-alarms", List.of(apiFunction, consumer.function()), consumer, api, tags,
@@ -76,9 +83,20 @@ public final class UsersApiProgram {
         }
 
         ctx.export("apiUrl", api.url());
-        // Every update ends with the smoke check through the deployed API; a failed step fails the update.
-        ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(), Optional.empty(), Deployment.getInstance().isDryRun(),
-                DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
+        ctx.export("jwtIssuer", jwt.issuer());
+        identity.ifPresent(created -> {
+            // Client ids and the token endpoint only: each client's secret stays in Cognito.
+            ctx.export("userPoolId", created.services().userPoolId());
+            ctx.export("tokenUrl", created.services().tokenUrl());
+            ctx.export("servicesClientId", created.services().clientId());
+            ctx.export("smokeCheckClientId", created.smokeCheck().clientId());
+        });
+        // Every update ends with the smoke check through the deployed API, with the smoke-check app
+        // client's token where the program created the issuer; a failed step fails the update.
+        ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(),
+                identity.map(created -> created.smokeCheck()).map(client -> new DeployedApiCheck.Credentials(
+                        client.userPoolId(), client.clientId(), client.tokenUrl(), List.of(UsersIdentity.ADMIN_SCOPE))),
+                Deployment.getInstance().isDryRun(), DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());
         ctx.export("streamArn", table.streamArn());
