@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * The local stacks the client's tests run against, started once for all of them and stopped
  * after the last: a {@link LocalStack} parameter is the open dev stack; one marked {@link Prod}
- * is the prod stack, whose every route needs the JWT it prints.
+ * is the prod stack, whose every route needs a token from its {@code POST /oauth2/token}, as
+ * behind API Gateway's JWT authorizer with Cognito's token endpoint.
  */
 public final class LocalStacks implements ParameterResolver {
     /** The local stack of prod: routes behind the local JWT authorizer. */
@@ -43,9 +44,9 @@ public final class LocalStacks implements ParameterResolver {
 
     private static LocalStack start(String stack) {
         LocalStack started = LocalStack.start(LocalOptions.parse("--port", "0", "--in-memory", "--stack", stack), ProjectLayout.current());
-        if (stack.equals("prod") && started.sampleToken().isEmpty()) {
+        if (stack.equals("prod") && started.authorizer().isEmpty()) {
             started.close();
-            throw new IllegalStateException("the local prod stack issues no token: its routes are open, so it tests nothing of prod's authorizer");
+            throw new IllegalStateException("the local prod stack has no JWT authorizer: its routes are open, so it tests nothing of prod's");
         }
         return started;
     }

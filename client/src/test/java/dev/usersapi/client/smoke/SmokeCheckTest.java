@@ -33,11 +33,25 @@ class SmokeCheckTest {
         assertEquals(STEPS, report.steps().stream().map(SmokeCheck.Step::name).toList());
     }
 
+    /** A token from the local prod stack's token endpoint, by client credentials, as the program gets one from Cognito. */
+    private static String token(LocalStack prod, List<String> scopes) {
+        var jwt = prod.authorizer().orElseThrow();
+        return ClientCredentials.accessToken(prod.baseUrl().resolve("/oauth2/token"), jwt.clientId(), jwt.clientSecret(), scopes);
+    }
+
     @Test
-    void passesEveryStepAgainstTheProdStackWithItsToken(@LocalStacks.Prod LocalStack prod) {
-        String token = prod.sampleToken().orElseThrow();
-        SmokeCheck.Report report = new SmokeCheck(SmokeCheck.Target.withToken(prod.baseUrl(), token), SmokeCheck.Patience.immediate()).run();
+    void passesEveryStepAgainstTheProdStackWithAClientCredentialsTokenForUsersAdmin(@LocalStacks.Prod LocalStack prod) {
+        SmokeCheck.Target target = SmokeCheck.Target.withToken(prod.baseUrl(), token(prod, List.of("users/admin")));
+        SmokeCheck.Report report = new SmokeCheck(target, SmokeCheck.Patience.immediate()).run();
         assertEquals(STEPS, report.steps().stream().map(SmokeCheck.Step::name).toList());
+    }
+
+    @Test
+    void aTokenWithoutUsersAdminFailsAtTheListingWhichOnlyAdministratorsSee(@LocalStacks.Prod LocalStack prod) {
+        SmokeCheck.Target target = SmokeCheck.Target.withToken(prod.baseUrl(), token(prod, List.of("users/read", "users/write")));
+        SmokeCheck.Failure failure = assertThrows(SmokeCheck.Failure.class, () -> new SmokeCheck(target, SmokeCheck.Patience.immediate()).run());
+        assertEquals("find on a page of the listing", failure.step(), failure.getMessage());
+        assertTrue(failure.getMessage().contains("403"), failure.getMessage());
     }
 
     @Test
