@@ -14,6 +14,7 @@ import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as api from "../src/rules/api";
 import * as iam from "../src/rules/iam";
+import * as retention from "../src/rules/retention";
 import * as table from "../src/rules/table";
 import { CANNOT_RUN_AT_PREVIEW, evaluate, levelOf, loadPackConfig, PackConfig, POLICY_DIR, PROJECT_DIR, settledConfig } from "./engine";
 
@@ -186,7 +187,7 @@ describe("the pack through its real entry", () => {
         }
     });
 
-    it("names its eight policies and their enforcement levels", async () => {
+    it("names its nine policies and their enforcement levels", async () => {
         const policies = (await info()).getPoliciesList().map((p) => [p.getName(), LEVELS[p.getEnforcementlevel()]]).sort();
         assert.deepEqual(policies, [
             ["apigateway-routes-require-authorizer", "mandatory"],
@@ -197,6 +198,7 @@ describe("the pack through its real entry", () => {
             ["dynamodb-point-in-time-recovery", "mandatory"],
             ["iam-no-wildcards", "mandatory"],
             ["lambda-stream-failure-handling", "mandatory"],
+            ["users-retention-off", "mandatory"],
         ]);
     });
 
@@ -227,6 +229,10 @@ describe("the pack through its real entry", () => {
             })],
             ["prod", "apigateway-routes-require-authorizer", (r) => changed(r, api.ROUTE_TYPE, "users-http-api-route-get-users", (p) => {
                 p.authorizationType = "NONE"; delete p.authorizerId;
+            })],
+            // At preview the variables are unknown (they name the tables): as `pulumi up` sees them once known.
+            ["prod", "users-retention-off", (r) => changed(r, retention.FUNCTION_TYPE, "users-api", (p) => {
+                p.environment = { variables: { USERS_TABLE: "users-0a1b2c3", USERS_RETENTION: "P5D" } };
             })],
         ];
         for (const [stack, policy, mutate] of mutations) {

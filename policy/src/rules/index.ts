@@ -2,6 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { routesRequireAuthorizer } from "./api";
 import { noWildcards } from "./iam";
 import { logRetention } from "./logs";
+import { usersKept } from "./retention";
 import { streamFailureHandling } from "./streams";
 import { deletionProtection, encryption, payPerRequest, pointInTimeRecovery } from "./table";
 
@@ -15,4 +16,5 @@ export const policies: ResourceValidationPolicy[] = [
     noWildcards,
     routesRequireAuthorizer,
     logRetention,
+    usersKept,
 ];

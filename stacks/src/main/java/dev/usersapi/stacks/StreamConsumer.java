@@ -11,6 +11,7 @@ import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,15 +38,17 @@ public final class StreamConsumer extends ComponentResource {
                 .messageRetentionSeconds(FAILURE_RETENTION_SECONDS)
                 .tags(tags)
                 .build(), children);
+        // The event source mapping reads the stream with this role; the stream is encrypted with the table's key.
+        List<Output<IamPolicies.Statement>> permissions = new ArrayList<>(List.of(
+                IamPolicies.statement(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                        table.streamArn().applyValue(List::of)),
+                // ListStreams is authorized on the table's streams, never on every table's.
+                IamPolicies.statement(List.of("dynamodb:ListStreams"),
+                        table.arn().applyValue(arn -> List.of(arn + "/stream/*"))),
+                IamPolicies.statement(List.of("sqs:SendMessage"), failures.arn().applyValue(List::of))));
+        IamPolicies.decryptThroughDynamoDb(table, settings.region()).ifPresent(permissions::add);
         this.function = new JavaFunction(name, HANDLER, jar, settings.functions().stream(), settings.functions(), Map.of(),
-                List.of(
-                        IamPolicies.statement(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
-                                table.streamArn().applyValue(List::of)),
-                        // ListStreams is authorized on the table's streams, never on every table's.
-                        IamPolicies.statement(List.of("dynamodb:ListStreams"),
-                                table.arn().applyValue(arn -> List.of(arn + "/stream/*"))),
-                        IamPolicies.statement(List.of("sqs:SendMessage"), failures.arn().applyValue(List::of))),
-                tags, ComponentResourceOptions.builder().parent(this).build());
+                permissions, tags, ComponentResourceOptions.builder().parent(this).build());
         var consumer = settings.streamConsumer();
         this.mapping = new EventSourceMapping(name + "-mapping", EventSourceMappingArgs.builder()
                 .eventSourceArn(table.streamArn())
