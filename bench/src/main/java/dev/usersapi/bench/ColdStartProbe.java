@@ -1,8 +1,10 @@
 package dev.usersapi.bench;
 
+import dev.usersapi.api.Authorization;
 import dev.usersapi.api.UsersApiHandler;
 import dev.usersapi.store.DynamoDbClients;
 import dev.usersapi.store.UsersTableSettings;
+import java.time.Clock;
 import java.util.Map;
 import org.crac.Core;
 
@@ -39,7 +41,7 @@ public final class ColdStartProbe {
     /** What the handler's no-arg constructor does, on the client this jar holds. */
     static UsersApiHandler handler(HttpClientKind client) {
         UsersApiHandler handler = new UsersApiHandler(DynamoDbClients.forLambda(client.builder()),
-                UsersTableSettings.fromEnvironment(System.getenv()));
+                UsersTableSettings.fromEnvironment(System.getenv()), Clock.systemUTC(), Authorization.fromEnvironment(System.getenv()));
         Core.getGlobalContext().register(handler);
         return handler;
     }

@@ -1,5 +1,6 @@
 package dev.usersapi.bench;
 
+import dev.usersapi.api.Authorization;
 import dev.usersapi.api.UsersApiHandler;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.local.LocalOptions;
@@ -116,7 +117,8 @@ final class LocalBenchmarks {
             List<Double> withoutReadRates = new ArrayList<>();
             // The handler's own time: the same GET event straight into the handler, on the same client and database.
             UsersApiHandler handler = new UsersApiHandler(stack.dynamoDb(),
-                    UsersTableSettings.fromEnvironment(Benchmarks.lambdaEnvironment(stack.baseUrl().toString())));
+                    UsersTableSettings.fromEnvironment(Benchmarks.lambdaEnvironment(stack.baseUrl().toString())), Clock.systemUTC(),
+                    Authorization.JWT);
             var getEvent = Events.http("GET", location, "GET /users/{id}", Map.of("id", id), null);
             java.util.concurrent.Callable<Object> handlerGet = () -> {
                 int status = handler.handleRequest(getEvent, null).getStatusCode();
