@@ -198,6 +198,8 @@ class LocalSecurityTest {
         }
         HttpResponse<String> read = send("GET", "/users/" + id, null, Optional.of(token(owner, "users/read")));
         assertEquals(1, JSON.readTree(read.body()).get("version").asInt(), "nothing changed");
+        assertEquals(403, send("GET", "/nowhere", null, Optional.of(token(owner))).statusCode(), "$default takes any scope of the contract's");
+        assertEquals(404, send("GET", "/nowhere", null, Optional.of(token(owner, "users/read"))).statusCode());
     }
 
     @Test
@@ -362,6 +364,8 @@ class LocalSecurityTest {
         Path existing = Files.createDirectory(temporary.resolve("old"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         LocalStack.ownerOnlyDirectory(existing);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)), "an old world-readable one is narrowed");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.failureDestination().getParent())),
+                "the running stack's own, where batches given up on are kept even in memory");
     }
 
     @Test
