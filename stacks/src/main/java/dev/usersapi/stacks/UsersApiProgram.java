@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The users-api stack: the table, the HTTP API and its function, the stream consumer and,
@@ -52,7 +53,9 @@ public final class UsersApiProgram {
                 "USERS_EMAIL_INDEX", Output.of(emailIndex),
                 "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")),
                 "USERS_IDEMPOTENCY_TABLE", idempotencyKeys.name(),
-                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()));
+                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()),
+                // The handler checks scopes and ownership from the authorizer's claims; "none" is the local dev stack's alone.
+                "USERS_AUTHORIZATION", Output.of("jwt"));
         List<Output<IamPolicies.Statement>> apiPermissions = new ArrayList<>(List.of(
                 IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                         "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
@@ -64,8 +67,13 @@ public final class UsersApiProgram {
         }
         JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
                 environment, apiPermissions, tags, ComponentResourceOptions.Empty);
+        Optional<UsersIdentity> identity = settings.api().jwt().isPresent() ? Optional.empty()
+                : Optional.of(new UsersIdentity("users-identity", settings.stack(), settings.region(),
+                        UsersIdentity.contractScopes(OpenApiDocument.tree(layout.openApiDocument())), settings.protectData(), tags,
+                        ComponentResourceOptions.Empty));
+        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer());
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
-                settings.api(), tags, ComponentResourceOptions.Empty);
+                settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
         if (settings.alarms().enabled()) {
             Alarms alarms = new Alarms("users-alarms", List.of(apiFunction, consumer.function()), consumer, api, tags,
@@ -74,6 +82,14 @@ public final class UsersApiProgram {
         }
 
         ctx.export("apiUrl", api.url());
+        ctx.export("jwtIssuer", jwt.issuer());
+        identity.ifPresent(created -> {
+            // Client ids and the token endpoint only: each client's secret stays in Cognito.
+            ctx.export("userPoolId", created.services().userPoolId());
+            ctx.export("tokenUrl", created.services().tokenUrl());
+            ctx.export("servicesClientId", created.services().clientId());
+            ctx.export("smokeCheckClientId", created.smokeCheck().clientId());
+        });
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());
         ctx.export("streamArn", table.streamArn());

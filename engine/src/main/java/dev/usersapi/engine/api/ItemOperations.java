@@ -31,6 +31,9 @@ import java.util.Optional;
 /** The data plane: single items, queries and scans, batches, with conditions, projections and capacity. */
 final class ItemOperations {
     private static final long PAGE_BYTES = 1024 * 1024;
+    /** The ReturnValues the service model allows; PutItem and DeleteItem then take only NONE and ALL_OLD. */
+    private static final List<String> RETURN_VALUES = List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW");
+    private static final List<String> SELECT = List.of("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES");
 
     private final Map<String, Table> catalog;
 
@@ -39,6 +42,7 @@ final class ItemOperations {
     }
 
     private Table table(JsonNode request) {
+        new Constraints().notNull(request.get("TableName"), "tableName").name(request.get("TableName"), "tableName").check();
         String name = Requests.string(request, "TableName");
         Table table = catalog.get(name);
         if (table == null) {
@@ -87,6 +91,7 @@ final class ItemOperations {
 
     ObjectNode put(JsonNode request) {
         Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
+        Constraints.returnMembers(request, RETURN_VALUES);
         Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> item = Requests.item(request.path("Item"));
@@ -120,6 +125,11 @@ final class ItemOperations {
 
     ObjectNode delete(JsonNode request) {
         Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
+        Constraints.returnMembers(request, RETURN_VALUES);
+        String returnValues = request.path("ReturnValues").asText("NONE");
+        if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
+            throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
         Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
@@ -152,6 +162,7 @@ final class ItemOperations {
 
     ObjectNode update(JsonNode request) {
         Legacy.checkParameters(request, List.of("UpdateExpression", "ConditionExpression"), List.of("AttributeUpdates", "Expected"));
+        Constraints.returnMembers(request, RETURN_VALUES);
         Optional<Update> attributeUpdates = Legacy.attributeUpdates(request);
         Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
@@ -224,6 +235,7 @@ final class ItemOperations {
     ObjectNode query(JsonNode request) {
         Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
                 List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));
+        readMembers(request);
         Legacy.checkConditions(request.get("QueryFilter"), "queryFilter");
         Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
         if (!request.hasNonNull("KeyConditions") && !request.hasNonNull("KeyConditionExpression")) {
@@ -257,6 +269,40 @@ final class ItemOperations {
         return page(request, table, index, (forward ? partition : partition.descendingMap()).values(), range::matches, filter, projection);
     }
 
+    /** Query's and Scan's Select, IndexName, Limit and ReturnConsumedCapacity (API reference, Query and Scan). */
+    private static void readMembers(JsonNode request) {
+        new Constraints().oneOf(request.get("Select"), "select", SELECT).name(request.get("IndexName"), "indexName")
+                .oneOf(request.get("ReturnConsumedCapacity"), "returnConsumedCapacity", List.of("INDEXES", "TOTAL", "NONE"))
+                .range(request.get("Limit"), "limit", 1, Integer.MAX_VALUE).check();
+    }
+
+    /**
+     * Select against what the request projects (API reference, Query: Select): SPECIFIC_ATTRIBUTES
+     * needs a projection and a projection allows only it; ALL_PROJECTED_ATTRIBUTES reads an index;
+     * ALL_ATTRIBUTES reads a global index only if it projects all.
+     */
+    private static void checkSelect(JsonNode request, Optional<Index> index) {
+        if (!request.hasNonNull("Select")) {
+            return;
+        }
+        String select = request.get("Select").asText();
+        String projection = request.hasNonNull("AttributesToGet") ? "AttributesToGet" : request.hasNonNull("ProjectionExpression") ? "ProjectionExpression" : "";
+        if (select.equals("SPECIFIC_ATTRIBUTES") && projection.isEmpty()) {
+            throw DynamoDbException.validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+        }
+        if (!select.equals("SPECIFIC_ATTRIBUTES") && !projection.isEmpty()) {
+            throw DynamoDbException.validation("Cannot specify the " + projection + " when choosing to get "
+                    + (select.equals("COUNT") ? "only the COUNT" : select));
+        }
+        if (select.equals("ALL_PROJECTED_ATTRIBUTES") && index.isEmpty()) {
+            throw DynamoDbException.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+        }
+        if (select.equals("ALL_ATTRIBUTES") && index.filter(i -> i.kind() == Index.Kind.GLOBAL && !i.projectionType().equals("ALL")).isPresent()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index "
+                    + index.get().name() + " because its projection type is not ALL");
+        }
+    }
+
     /** Where a page resumes: just after the ExclusiveStartKey, in the table's or the index's order. */
     private static Optional<StorageKey> startKey(JsonNode request, Table table, Optional<Index> index) {
         JsonNode json = request.path("ExclusiveStartKey");
@@ -270,6 +316,7 @@ final class ItemOperations {
 
     ObjectNode scan(JsonNode request) {
         Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression"), List.of("AttributesToGet", "ScanFilter", "ConditionalOperator"));
+        readMembers(request);
         Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
         Legacy.checkConditions(request.get("ScanFilter"), "scanFilter");
         Table table = table(request);
@@ -347,6 +394,7 @@ final class ItemOperations {
     private ObjectNode page(JsonNode request, Table table, Optional<Index> index, Iterable<Map<String, Value>> items,
                             java.util.function.Predicate<Map<String, Value>> inRange, Optional<Condition> filter,
                             Optional<List<Path>> projection) {
+        checkSelect(request, index);
         int limit = request.path("Limit").asInt(Integer.MAX_VALUE);
         if (request.has("Limit") && limit < 1) {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit

@@ -78,8 +78,8 @@ final class Requests {
                 || schema.rangeName().filter(range -> !key.containsKey(range)).isPresent()) {
             throw DynamoDbException.validation("The provided key element does not match the schema");
         }
-        checkKeyAttribute(schema.hashName(), schema.hashType(), key.get(schema.hashName()), true);
-        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), key.get(range), true));
+        checkKeyAttribute(schema.hashName(), schema.hashType(), key.get(schema.hashName()), true, true);
+        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), key.get(range), true, false));
         return key;
     }
 
@@ -91,8 +91,8 @@ final class Requests {
                 throw DynamoDbException.validation("One or more parameter values were invalid: Missing the key " + name.get() + " in the item");
             }
         }
-        checkKeyAttribute(schema.hashName(), schema.hashType(), item.get(schema.hashName()), false);
-        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), item.get(range), false));
+        checkKeyAttribute(schema.hashName(), schema.hashType(), item.get(schema.hashName()), false, true);
+        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), item.get(range), false, false));
         for (var index : table.indexes()) {
             KeySchema indexKey = index.key();
             checkIndexAttribute(index.name(), indexKey.hashName(), indexKey.hashType(), item.get(indexKey.hashName()));
@@ -103,7 +103,12 @@ final class Requests {
         }
     }
 
-    private static void checkKeyAttribute(String name, String type, Value value, boolean inKey) {
+    /**
+     * A key attribute: of its declared type, not empty, and within the key size limits (developer
+     * guide, "Service, account, and table quotas": a partition key value at most 2048 bytes, a
+     * sort key value at most 1024).
+     */
+    private static void checkKeyAttribute(String name, String type, Value value, boolean inKey, boolean hash) {
         if (!value.type().equals(type)) {
             throw DynamoDbException.validation(inKey ? "The provided key element does not match the schema"
                     : "One or more parameter values were invalid: Type mismatch for key " + name + " expected: " + type + " actual: " + value.type());
@@ -113,9 +118,13 @@ final class Requests {
             throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
                     + (value instanceof Value.S ? "string" : "binary") + " value. Key: " + name);
         }
-        long size = ItemSizes.of(value);
-        if (size > 2048) {
+        long size = value instanceof Value.S s ? s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                : value instanceof Value.B b ? b.value().length() : 0;
+        if (hash && size > 2048) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+        }
+        if (!hash && size > 1024) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
         }
     }
 

@@ -126,13 +126,9 @@ final class TableOperations {
     }
 
     private static String tableName(JsonNode request) {
-        String name = Requests.string(request, "TableName");
-        if (!TABLE_NAME.matcher(name).matches()) {
-            throw DynamoDbException.validation(name.length() < 3 || name.length() > 255
-                    ? "1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
-                    : "1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-        }
-        return name;
+        TableDefinitions.tableName(request);
+        new Constraints().name(request.get("TableName"), "tableName").check();
+        return request.get("TableName").asText();
     }
 
     Table table(JsonNode request) {
@@ -145,6 +141,7 @@ final class TableOperations {
     }
 
     ObjectNode create(JsonNode request) {
+        TableDefinitions.check(request);
         Table table = build(request, clock.instant());
         table.settings().streamViewType().ifPresent(view -> table.stream(Optional.of(newStream(table, view))));
         if (catalog.putIfAbsent(table.name(), table) != null) {
@@ -386,6 +383,8 @@ final class TableOperations {
     }
 
     ObjectNode list(JsonNode request) {
+        // API reference, ListTables: Limit 1 to 100; ExclusiveStartTableName a table name.
+        new Constraints().range(request.get("Limit"), "limit", 1, 100).name(request.get("ExclusiveStartTableName"), "exclusiveStartTableName").check();
         TreeSet<String> names = new TreeSet<>(catalog.keySet());
         Optional<String> start = Requests.optionalString(request, "ExclusiveStartTableName");
         int limit = request.path("Limit").asInt(100);
