@@ -27,6 +27,16 @@ public record StackSettings(
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
     public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData");
 
+    /**
+     * The value of a setting, unless it is a placeholder ({@code REPLACEME}, {@code your-org}, an
+     * AWS documentation account id, an {@code example.com} host): then the stack is refused with a
+     * message that names the setting. Every setting of the stack file is checked at start; a
+     * value from elsewhere (an environment variable, a secret) is checked with this.
+     */
+    public static String requireReal(String stack, String setting, String value) {
+        return Placeholders.refuse(stack, setting, value);
+    }
+
     /** The AWS provider's region setting, which the program reads too. */
     public static final String REGION_KEY = "aws:region";
 
@@ -59,6 +69,12 @@ public record StackSettings(
             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     public static StackSettings from(StackFile file) {
+        // Every setting the program reads, refused if it still holds a placeholder (a setting
+        // read elsewhere can use requireReal).
+        for (String key : KEYS) {
+            file.value(StackFile.PROJECT + ":" + key).ifPresent(value -> Placeholders.refuseAnywhere(file.stack(), StackFile.PROJECT + ":" + key, value));
+        }
+        file.value(REGION_KEY).ifPresent(value -> Placeholders.refuseAnywhere(file.stack(), REGION_KEY, value));
         ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays", "api", "stream");
         ConfigSection api = file.section("users-api:api").allowOnly("throttle", "accessLogRetentionDays", "cors", "jwt");
         ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
@@ -115,6 +131,10 @@ public record StackSettings(
         }
         if (STACKS_THAT_KEEP_USERS.contains(stack) && table.retention().isPresent()) {
             throw new StackDeclarationException(PolicyMessages.USERS_KEPT);
+        }
+        if (!protectData && (table.deletionProtection() || idempotencyTable.deletionProtection())) {
+            throw new StackDeclarationException(StackFile.PROJECT + ":protectData must be true where a table has deletion protection:"
+                    + " a change that replaces the table would create the new one and point the functions at it, then fail to delete the old one");
         }
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
