@@ -198,6 +198,8 @@ class LocalSecurityTest {
         }
         HttpResponse<String> read = send("GET", "/users/" + id, null, Optional.of(token(owner, "users/read")));
         assertEquals(1, JSON.readTree(read.body()).get("version").asInt(), "nothing changed");
+        assertEquals(403, send("GET", "/nowhere", null, Optional.of(token(owner))).statusCode(), "$default takes any scope of the contract's");
+        assertEquals(404, send("GET", "/nowhere", null, Optional.of(token(owner, "users/read"))).statusCode());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.usersapi.stacks;
 import com.pulumi.Context;
 import com.pulumi.Pulumi;
 import com.pulumi.core.Output;
+import com.pulumi.deployment.Deployment;
 import com.pulumi.resources.ComponentResourceOptions;
 import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
@@ -90,6 +91,12 @@ public final class UsersApiProgram {
             ctx.export("servicesClientId", created.services().clientId());
             ctx.export("smokeCheckClientId", created.smokeCheck().clientId());
         });
+        // Every update ends with the smoke check through the deployed API, with the smoke-check app
+        // client's token where the program created the issuer; a failed step fails the update.
+        ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(),
+                identity.map(created -> created.smokeCheck()).map(client -> new DeployedApiCheck.Credentials(
+                        client.userPoolId(), client.clientId(), client.tokenUrl(), List.of(UsersIdentity.ADMIN_SCOPE))),
+                Deployment.getInstance().isDryRun(), DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());
         ctx.export("streamArn", table.streamArn());

@@ -66,6 +66,8 @@ public final class UsersHttpApi extends ComponentResource {
     private final Api api;
     private final Stage stage;
     private final List<Route> routes = new ArrayList<>();
+    private final Permission invoke;
+    private final Output<String> aliasArn;
 
     public UsersHttpApi(String name, List<ApiOperation> operations, JavaFunction function, StackSettings.Api settings, Jwt jwt,
                         Map<String, String> tags, ComponentResourceOptions options) {
@@ -130,7 +132,8 @@ public final class UsersHttpApi extends ComponentResource {
                 .tags(tags)
                 .build(), CustomResourceOptions.builder().parent(this).dependsOn(new ArrayList<>(routes)).build());
 
-        new Permission(name + "-invoke", PermissionArgs.builder()
+        this.aliasArn = function.aliasArn();
+        this.invoke = new Permission(name + "-invoke", PermissionArgs.builder()
                 .action("lambda:InvokeFunction")
                 .function(function.functionName())
                 .qualifier(function.aliasName())
@@ -146,6 +149,18 @@ public final class UsersHttpApi extends ComponentResource {
 
     public Output<String> id() {
         return api.id();
+    }
+
+    /**
+     * The API's URL, resolved only once everything a request passes through is in place: the
+     * stage, every route, the invoke permission and the function's alias (which points at the
+     * version just published). During an update an output resolves after its resource's step,
+     * so whatever applies over this runs after the API and its function were updated.
+     */
+    public Output<String> deployedUrl() {
+        List<Output<String>> parts = new ArrayList<>(List.of(api.apiEndpoint(), stage.id(), invoke.id(), aliasArn));
+        routes.forEach(route -> parts.add(route.id()));
+        return Output.all(parts).applyValue(resolved -> resolved.get(0));
     }
 
     public Output<String> stageName() {
