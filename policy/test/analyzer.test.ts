@@ -186,7 +186,7 @@ describe("the pack through its real entry", () => {
         }
     });
 
-    it("names its eight policies and their enforcement levels", async () => {
+    it("names its policies and their enforcement levels", async () => {
         const policies = (await info()).getPoliciesList().map((p) => [p.getName(), LEVELS[p.getEnforcementlevel()]]).sort();
         assert.deepEqual(policies, [
             ["apigateway-routes-require-authorizer", "mandatory"],
@@ -197,6 +197,7 @@ describe("the pack through its real entry", () => {
             ["dynamodb-point-in-time-recovery", "mandatory"],
             ["iam-no-wildcards", "mandatory"],
             ["lambda-stream-failure-handling", "mandatory"],
+            ["sns-alarm-topic-customer-managed-key", "mandatory"],
         ]);
     });
 

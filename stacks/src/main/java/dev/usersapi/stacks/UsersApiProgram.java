@@ -39,6 +39,14 @@ public final class UsersApiProgram {
 
     /** Declares every resource of one stack; {@code jar} is the handlers' Lambda jar. */
     public static void define(Context ctx, StackSettings settings, ProjectLayout layout, Path jar) {
+        List<String> placeholders = settings.placeholders();
+        if (!placeholders.isEmpty()) {
+            String message = "stack " + settings.stack() + " still has placeholders; set them before it is deployed: " + placeholders;
+            if (!com.pulumi.deployment.Deployment.getInstance().isDryRun()) {
+                throw new dev.usersapi.declaration.StackDeclarationException(message);
+            }
+            ctx.log().warn(message);
+        }
         Map<String, String> tags = Map.of("project", StackFile.PROJECT, "stack", settings.stack(), "managed-by", "pulumi");
 
         DeclaredTable table = new DeclaredTable("users", settings.table(), settings.protectData(), tags, ComponentResourceOptions.Empty);
@@ -63,11 +71,14 @@ public final class UsersApiProgram {
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
                 settings.api(), tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
+        Alarms.Watched watched = new Alarms.Watched(apiFunction, consumer.function(), consumer, api, table, settings);
         if (settings.alarms().enabled()) {
-            Alarms alarms = new Alarms("users-alarms", List.of(apiFunction, consumer.function()), consumer, api, tags,
-                    ComponentResourceOptions.Empty);
+            Alarms alarms = new Alarms("users-alarms", watched, tags, ComponentResourceOptions.Empty);
             ctx.export("alarmTopicArn", alarms.topicArn());
         }
+        ctx.export("dashboardName", OperationsDashboard.define("users-dashboard", settings.stack(), watched).dashboardName());
+        settings.backup().ifPresent(backup ->
+                ctx.export("backupPlanId", new TableBackup("users-backup", table, backup, tags, ComponentResourceOptions.Empty).planId()));
 
         ctx.export("apiUrl", api.url());
         ctx.export("tableName", table.name());
