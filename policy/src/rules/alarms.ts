@@ -1,4 +1,4 @@
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
 
 export const METRIC_ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const TOPIC_TYPE = "aws:sns/topic:Topic";
@@ -8,6 +8,22 @@ export function awsManagedTopicKey(topic: string): string {
         + "cannot allow cloudwatch.amazonaws.com: the alarm actions fail (AWS Knowledge Center, \"How do I configure a CloudWatch alarm "
         + "with an encrypted Amazon SNS topic?\", https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns). Encrypt it with a "
         + "customer-managed key whose policy grants cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*.";
+}
+
+/**
+ * A property's value, or undefined while a preview cannot know it. An unknown value is computed
+ * from a resource being created (an ARN): never the literal alias this rule looks for, and never
+ * an ARN it could match, so the rule can decide without it.
+ */
+function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (error) {
+        if (error instanceof UnknownValueError) {
+            return undefined;
+        }
+        throw error;
+    }
 }
 
 const ACTION_PROPERTIES = ["alarmActions", "okActions", "insufficientDataActions"];
@@ -29,9 +45,11 @@ function notifiedTopics(alarm: PolicyResource, topics: PolicyResource[]): Policy
                 found.add(dependency);
             }
         }
-        const arns: unknown[] = Array.isArray(alarm.props[property]) ? alarm.props[property] : [];
+        const actions = known(() => alarm.props[property]);
+        const arns: unknown[] = Array.isArray(actions) ? actions.map((_: unknown, i: number) => known(() => actions[i])) : [];
         for (const topic of topics) {
-            if (typeof topic.props.arn === "string" && arns.includes(topic.props.arn)) {
+            const arn = known(() => topic.props.arn);
+            if (typeof arn === "string" && arns.includes(arn)) {
                 found.add(topic);
             }
         }
@@ -48,7 +66,7 @@ export const alarmTopicCustomerKey: StackValidationPolicy = {
         const reported = new Set<string>();
         for (const alarm of args.resources.filter((resource) => resource.type === METRIC_ALARM_TYPE)) {
             for (const topic of notifiedTopics(alarm, topics)) {
-                if (isAwsManagedSnsKey(topic.props.kmsMasterKeyId) && !reported.has(topic.urn)) {
+                if (isAwsManagedSnsKey(known(() => topic.props.kmsMasterKeyId)) && !reported.has(topic.urn)) {
                     reported.add(topic.urn);
                     reportViolation(awsManagedTopicKey(topic.name), topic.urn);
                 }

@@ -37,6 +37,10 @@ public final class UsersApiProgram {
         return config;
     }
 
+    static int dynamoDbCallTimeoutMs(StackSettings settings) {
+        return settings.functions().api().timeoutSeconds() * 1000 * 2 / 5;
+    }
+
     /** Declares every resource of one stack; {@code jar} is the handlers' Lambda jar. */
     public static void define(Context ctx, StackSettings settings, ProjectLayout layout, Path jar) {
         List<String> placeholders = settings.placeholders();
@@ -58,7 +62,11 @@ public final class UsersApiProgram {
                 "USERS_EMAIL_INDEX", Output.of(emailIndex),
                 "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")),
                 "USERS_IDEMPOTENCY_TABLE", idempotencyKeys.name(),
-                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()));
+                "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()),
+                // A DynamoDB call (retries included) may take 40% of the function's timeout, an attempt 3/8 of that:
+                // a slow table ends as the handler's 503 and fault log line, never as Lambda's timeout.
+                "USERS_DYNAMODB_CALL_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings))),
+                "USERS_DYNAMODB_ATTEMPT_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings) * 3 / 8)));
         JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
                 environment,
                 List.of(

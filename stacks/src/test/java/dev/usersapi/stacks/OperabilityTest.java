@@ -44,6 +44,17 @@ class OperabilityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
+    void dynamoDbCallsTimeOutWellInsideTheFunctionTimeout(String stack) {
+        Function api = StackRuns.of(stack).named(Function.class, "users-api");
+        var variables = value(api.environment()).orElseThrow().variables().orElseThrow();
+        int call = Integer.parseInt(variables.get("USERS_DYNAMODB_CALL_TIMEOUT_MS"));
+        int attempt = Integer.parseInt(variables.get("USERS_DYNAMODB_ATTEMPT_TIMEOUT_MS"));
+        int function = value(api.timeout()).orElseThrow() * 1000;
+        assertTrue(attempt < call && call <= function / 2, attempt + " < " + call + " <= half of " + function);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
     void listAndSearchAreThrottledBelowReadsById(String stack) {
         Stage stage = StackRuns.of(stack).one(Stage.class);
         var defaults = value(stage.defaultRouteSettings()).orElseThrow();
