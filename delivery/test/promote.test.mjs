@@ -1,11 +1,13 @@
-// bin/promote against real git repositories, with GitHub's check runs answered by a stand-in `gh`.
+// bin/promote against real git repositories, with GitHub's API answered by a stand-in `gh`
+// (delivery/fakes/gh) that serves workflow runs, their jobs and a commit's check runs.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeEach, describe, it } from "node:test";
-import { ROOT } from "./repo.mjs";
+import YAML from "yaml";
+import { ROOT, read } from "./repo.mjs";
 
 let work;
 
@@ -20,22 +22,34 @@ function commit(cwd, message) {
     return git(cwd, "rev-parse", "HEAD");
 }
 
-/** Runs bin/promote in the clone, with `gh` answering the given check conclusions. */
-function promote(conclusions, ...args) {
-    const bin = path.join(work, "bin");
-    fs.mkdirSync(bin, { recursive: true });
-    const lines = conclusions.map((conclusion) => `echo ${conclusion}`).join("\n");
-    fs.writeFileSync(path.join(bin, "gh"), `#!/usr/bin/env bash\n${lines}\n`, { mode: 0o755 });
+let nextRun = 1;
+
+/** A workflow run of `workflow` on `sha`, with its jobs as [name, status, conclusion]. */
+function run(workflow, sha, ...jobs) {
+    const id = nextRun++;
+    return {
+        id, path: `.github/workflows/${workflow}`, head_sha: sha, created_at: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
+        jobs: jobs.map(([name, status, conclusion]) => ({ name, status, conclusion: conclusion ?? null })),
+    };
+}
+
+/** Runs bin/promote in the clone, with `gh` answering from these workflow runs. */
+function promote(workflowRuns, ...args) {
+    const state = path.join(work, "github.json");
+    fs.writeFileSync(state, JSON.stringify({ workflowRuns }));
     return spawnSync("bash", [path.join(ROOT, "bin", "promote"), ...args], {
         cwd: path.join(work, "clone"),
         encoding: "utf8",
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_REPOSITORY: "your-org/users-api" },
+        env: { ...process.env, PATH: `${path.join(ROOT, "delivery", "fakes")}:${process.env.PATH}`, GITHUB_REPOSITORY: "your-org/users-api", FAKE_GH_STATE: state },
     });
 }
 
 function remoteHead(branch) {
     return git(path.join(work, "origin.git"), "rev-parse", `refs/heads/${branch}`);
 }
+
+/** CI passed on the commit. */
+const passed = (sha) => run("ci.yml", sha, ["test", "completed", "success"]);
 
 beforeEach(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "promote-"));
@@ -50,29 +64,46 @@ beforeEach(() => {
 });
 
 describe("bin/promote", () => {
-    it("fast-forwards staging to main's tested head", () => {
-        const result = promote(["success", "success", "skipped"], "staging");
+    it("promotes from the Actions tab: its own job, in progress on the same commit, is not judged", () => {
+        const head = remoteHead("main");
+        const result = promote([passed(head), run("promote.yml", head, ["promote", "in_progress"])], "staging");
         assert.equal(result.status, 0, result.stderr);
-        assert.equal(remoteHead("env/staging"), remoteHead("main"));
-        assert.notEqual(remoteHead("env/prod"), remoteHead("main"), "prod is untouched");
+        assert.equal(remoteHead("env/staging"), head);
+        assert.notEqual(remoteHead("env/prod"), head, "prod is untouched");
     });
 
-    it("refuses a commit whose checks failed, and one with no checks yet", () => {
-        let result = promote(["success", "failure"], "staging");
+    it("refuses a commit whose CI failed, whatever else passed, and one CI has not run on", () => {
+        const head = remoteHead("main");
+        let result = promote([run("ci.yml", head, ["test", "completed", "failure"]), run("preview.yml", head, ["preview", "completed", "success"]),
+            run("promote.yml", head, ["promote", "in_progress"])], "staging");
         assert.equal(result.status, 1);
-        assert.match(result.stderr, /not every check/);
-        result = promote([], "staging");
+        assert.match(result.stderr, /job test on [0-9a-f]+ did not succeed[\s\S]*completed failure/);
+        result = promote([run("promote.yml", head, ["promote", "in_progress"])], "staging");
         assert.equal(result.status, 1);
-        assert.match(result.stderr, /no checks/);
-        assert.notEqual(remoteHead("env/staging"), remoteHead("main"));
+        assert.match(result.stderr, /ci\.yml has not run on/);
+        assert.notEqual(remoteHead("env/staging"), head);
+    });
+
+    it("waits for CI still running, judges the newest CI run, and never another workflow's job of the same name", () => {
+        const head = remoteHead("main");
+        let result = promote([run("ci.yml", head, ["test", "in_progress"])], "staging");
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /in_progress none/);
+        result = promote([passed(head), run("ci.yml", head, ["test", "completed", "failure"])], "staging");
+        assert.equal(result.status, 1, "the newer run failed");
+        result = promote([run("other.yml", head, ["test", "completed", "success"])], "staging");
+        assert.equal(result.status, 1);
+        result = promote([run("ci.yml", head, ["test", "completed", "failure"]), passed(head)], "staging");
+        assert.equal(result.status, 0, result.stderr);
     });
 
     it("promotes to prod only what staging runs", () => {
-        assert.equal(promote(["success"], "prod", remoteHead("main")).status, 1, "main's head is not on env/staging yet");
-        assert.equal(promote(["success"], "staging").status, 0);
-        const result = promote(["success"], "prod");
+        const head = remoteHead("main");
+        assert.equal(promote([passed(head)], "prod", head).status, 1, "main's head is not on env/staging yet");
+        assert.equal(promote([passed(head)], "staging").status, 0);
+        const result = promote([passed(head)], "prod");
         assert.equal(result.status, 0, result.stderr);
-        assert.equal(remoteHead("env/prod"), remoteHead("main"));
+        assert.equal(remoteHead("env/prod"), head);
     });
 
     it("refuses what is not a fast-forward", () => {
@@ -81,8 +112,18 @@ describe("bin/promote", () => {
         commit(clone, "diverged");
         git(clone, "push", "-q", "origin", "hotfix:env/staging");
         git(clone, "checkout", "-q", "main");
-        const result = promote(["success"], "staging");
+        const result = promote([passed(remoteHead("main"))], "staging");
         assert.equal(result.status, 1);
         assert.match(result.stderr, /not an ancestor/);
+    });
+
+    it("judges the workflow and job that CI really has", () => {
+        const script = read("bin/promote");
+        const workflow = /PROMOTE_CI_WORKFLOW:-([\w.-]+)\}/.exec(script)[1];
+        const job = /PROMOTE_CI_JOB:-([\w-]+)\}/.exec(script)[1];
+        const ci = YAML.parse(read(`.github/workflows/${workflow}`));
+        // A job's check run is named after its `name`, or its id where it has none.
+        assert.ok(Object.entries(ci.jobs).some(([id, definition]) => (definition.name ?? id) === job), `${workflow} has no job ${job}`);
+        assert.equal(ci.jobs[job]?.strategy, undefined, "a matrix job's check runs are named 'test (…)'");
     });
 });

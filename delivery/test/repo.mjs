@@ -7,26 +7,33 @@ import YAML from "yaml";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ENVIRONMENTS = ["dev", "staging", "prod"];
-export const CRDS = path.resolve(ROOT, "..", "shared", "pko-crds");
+/** The operator's Stack schema, vendored beside the tests (pko-crds/README.md says from where). */
+export const STACK_SCHEMA = path.join(ROOT, "delivery", "test", "pko-crds", "stack_v1.json");
+/** The shared copy of the operator's CRDs, where this checkout has one beside it (not on GitHub). */
+export const SHARED_CRDS = path.resolve(ROOT, "..", "shared", "pko-crds");
 
 export function read(relative) {
     return fs.readFileSync(path.join(ROOT, relative), "utf8");
 }
 
-export function hasKubectl() {
-    try {
-        execFileSync("kubectl", ["version", "--client"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
-}
+const rendered = new Map();
 
-/** `kubectl kustomize operator/overlays/<env>`: the manifests exactly as the cluster would get them. */
+/**
+ * `kubectl kustomize operator/overlays/<env>`: the manifests exactly as the cluster would get them
+ * (kubectl: GitHub's runners have it; .ci/run installs Debian's kubernetes-client where missing).
+ */
 export function render(environment) {
-    const output = execFileSync("kubectl", ["kustomize", path.join(ROOT, "operator", "overlays", environment)],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    return YAML.parseAllDocuments(output).map((document) => document.toJS());
+    if (!rendered.has(environment)) {
+        let output;
+        try {
+            output = execFileSync("kubectl", ["kustomize", path.join(ROOT, "operator", "overlays", environment)],
+                { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        } catch (error) {
+            throw new Error(`kubectl kustomize operator/overlays/${environment} failed (is kubectl installed?): ${error.stderr ?? error.message}`);
+        }
+        rendered.set(environment, YAML.parseAllDocuments(output).map((document) => document.toJS()));
+    }
+    return structuredClone(rendered.get(environment));
 }
 
 /** The environment → branch mapping of bin/promote: `staging) source_branch=main; target_branch=env/staging`. */

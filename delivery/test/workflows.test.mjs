@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { validateWorkflow } from "@action-validator/core";
@@ -53,7 +55,7 @@ describe("workflows", () => {
     });
 
     it("preview runs the policy pack with each stack's pack config, by OIDC credentials", () => {
-        const steps = Object.values(workflow("preview.yml").jobs)[0].steps;
+        const steps = workflow("preview.yml").jobs.preview.steps;
         const pulumi = steps.find((step) => step.uses?.startsWith("pulumi/actions@"));
         assert.equal(pulumi.uses, "pulumi/actions@v7");
         assert.equal(pulumi.with.command, "preview");
@@ -71,11 +73,52 @@ describe("workflows", () => {
     });
 
     it("preview maps each target branch to the stack that follows it, as the operator and promotion do", () => {
-        const chooser = Object.values(workflow("preview.yml").jobs)[0].steps[0].run;
+        const chooser = workflow("preview.yml").jobs.preview.steps[0].run;
         const mapping = Object.fromEntries([...chooser.matchAll(/^\s*(\S+)\) echo "name=(\w+)"/gm)].map((match) => [match[1], match[2]]));
         const promotion = promotionBranches();
         assert.deepEqual(mapping, { main: "dev", [promotion.staging.target]: "staging", [promotion.prod.target]: "prod" });
         assert.deepEqual(workflow("preview.yml").on.pull_request.branches.sort(), Object.keys(mapping).sort());
+    });
+
+    /** Runs preview.yml's trust step as a runner would, for a pull request of `author` from `head`. */
+    function trust({ head, author, actor = author }) {
+        const step = workflow("preview.yml").jobs.trust.steps.find((candidate) => candidate.id === "decide");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trust-"));
+        const output = path.join(dir, "output");
+        const summary = path.join(dir, "summary");
+        fs.writeFileSync(output, "");
+        const result = spawnSync("bash", ["-e", "-c", step.run], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, HEAD_REPOSITORY: head, REPOSITORY: "your-org/users-api", AUTHOR: author, ACTOR: actor,
+                GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
+        });
+        assert.equal(result.status, 0, result.stderr);
+        return { output: fs.readFileSync(output, "utf8"), summary: fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "" };
+    }
+
+    it("preview runs for this repository's own pull requests", () => {
+        const { output, summary } = trust({ head: "your-org/users-api", author: "ada" });
+        assert.equal(output, "preview=true\n");
+        assert.equal(summary, "");
+    });
+
+    it("pull requests from forks and from Dependabot get a green check whose summary says no preview ran and why", () => {
+        const fork = trust({ head: "someone/users-api", author: "someone" });
+        assert.equal(fork.output, "preview=false\n");
+        assert.match(fork.summary, /No preview ran/);
+        assert.match(fork.summary, /fork someone\/users-api/);
+        assert.match(fork.summary, /no repository secrets .*PULUMI_ACCESS_TOKEN/);
+        const dependabot = trust({ head: "your-org/users-api", author: "dependabot[bot]" });
+        assert.equal(dependabot.output, "preview=false\n");
+        assert.match(dependabot.summary, /opened by Dependabot/);
+        assert.equal(trust({ head: "your-org/users-api", author: "ada", actor: "dependabot[bot]" }).output, "preview=false\n",
+            "a Dependabot-triggered run of someone's pull request is treated the same");
+        assert.equal(trust({ head: "", author: "someone" }).output, "preview=false\n", "a deleted fork");
+        const jobs = workflow("preview.yml").jobs;
+        assert.deepEqual(jobs.trust.permissions, {}, "the trust job needs no token at all");
+        assert.equal(jobs.preview.needs, "trust");
+        assert.equal(jobs.preview.if, "needs.trust.outputs.preview == 'true'");
+        assert.equal(jobs.trust.outputs.preview, "${{ steps.decide.outputs.preview }}");
     });
 
     it("promote only calls bin/promote, for the environments it knows", () => {

@@ -14,6 +14,7 @@ import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as api from "../src/rules/api";
 import * as iam from "../src/rules/iam";
+import * as retention from "../src/rules/retention";
 import * as table from "../src/rules/table";
 import { CANNOT_RUN_AT_PREVIEW, evaluate, levelOf, loadPackConfig, PackConfig, POLICY_DIR, PROJECT_DIR, settledConfig } from "./engine";
 
@@ -198,6 +199,7 @@ describe("the pack through its real entry", () => {
             ["iam-no-wildcards", "mandatory"],
             ["lambda-stream-failure-handling", "mandatory"],
             ["sns-alarm-topic-customer-managed-key", "mandatory"],
+            ["users-retention-off", "mandatory"],
         ]);
     });
 
@@ -228,6 +230,10 @@ describe("the pack through its real entry", () => {
             })],
             ["prod", "apigateway-routes-require-authorizer", (r) => changed(r, api.ROUTE_TYPE, "users-http-api-route-get-users", (p) => {
                 p.authorizationType = "NONE"; delete p.authorizerId;
+            })],
+            // At preview the variables are unknown (they name the tables): as `pulumi up` sees them once known.
+            ["prod", "users-retention-off", (r) => changed(r, retention.FUNCTION_TYPE, "users-api", (p) => {
+                p.environment = { variables: { USERS_TABLE: "users-0a1b2c3", USERS_RETENTION: "P5D" } };
             })],
         ];
         for (const [stack, policy, mutate] of mutations) {

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import * as api from "../src/rules/api";
 import * as iam from "../src/rules/iam";
 import * as logs from "../src/rules/logs";
+import * as retention from "../src/rules/retention";
 import * as streams from "../src/rules/streams";
 import { evaluate, resource } from "./engine";
 
@@ -88,5 +89,21 @@ describe("cloudwatch-log-retention", () => {
     it("reports a retention over the environment's maximum", () => {
         assert.deepEqual(messages(logs.LOG_GROUP_TYPE, { retentionInDays: 90 }, policy, { [policy]: { maximumDays: 30 } }),
             [logs.retentionTooLong(90, 30)]);
+    });
+});
+
+describe("users-retention-off", () => {
+    const policy = "users-retention-off";
+    const fn = (variables: Record<string, string>) => ({ runtime: "java21", environment: { variables } });
+    it("passes a function whose users are kept, or that has no retention at all", () => {
+        assert.deepEqual(messages(retention.FUNCTION_TYPE, fn({ USERS_TABLE: "users", USERS_RETENTION: "off" }), policy), []);
+        assert.deepEqual(messages(retention.FUNCTION_TYPE, fn({ USERS_TABLE: "users" }), policy), []);
+        assert.deepEqual(messages(retention.FUNCTION_TYPE, {}, policy), []);
+    });
+    it("reports a function that deletes users after a retention", () => {
+        assert.deepEqual(messages(retention.FUNCTION_TYPE, fn({ USERS_RETENTION: "P5D" }), policy), [retention.USERS_KEPT]);
+    });
+    it("is skipped where the environment disables it (dev's demo retention)", () => {
+        assert.deepEqual(messages(retention.FUNCTION_TYPE, fn({ USERS_RETENTION: "P5D" }), policy, { [policy]: "disabled" }), []);
     });
 });

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import * as api from "../src/rules/api";
+import * as retention from "../src/rules/retention";
 import * as table from "../src/rules/table";
 import { evaluate, loadPackConfig, PreviewResource, PROJECT_DIR } from "./engine";
 
@@ -89,8 +90,11 @@ describe("a broken stack", () => {
             "dynamodb-encryption": 2,
             "dynamodb-deletion-protection": 4,
             "apigateway-routes-require-authorizer": 9,
-        }, "both tables lack a customer-managed key, deletion protection and protect; every route its authorizer");
+            "users-retention-off": 1,
+        }, "both tables lack a customer-managed key, deletion protection and protect; every route its authorizer; "
+            + "the API function deletes users after dev's demo retention");
         assert.ok(violations.some((violation) => violation.message === table.CUSTOMER_MANAGED_KEY));
         assert.ok(violations.some((violation) => violation.message === table.PULUMI_PROTECT));
+        assert.ok(violations.some((violation) => violation.message === retention.USERS_KEPT));
     });
 });

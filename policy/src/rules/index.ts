@@ -3,6 +3,7 @@ import { alarmTopicCustomerKey } from "./alarms";
 import { routesRequireAuthorizer } from "./api";
 import { noWildcards } from "./iam";
 import { logRetention } from "./logs";
+import { usersKept } from "./retention";
 import { streamFailureHandling } from "./streams";
 import { deletionProtection, encryption, payPerRequest, pointInTimeRecovery } from "./table";
 
@@ -16,6 +17,7 @@ export const policies: ResourceValidationPolicy[] = [
     noWildcards,
     routesRequireAuthorizer,
     logRetention,
+    usersKept,
 ];
 
 /** The rules that read the whole stack: how its resources refer to each other. */

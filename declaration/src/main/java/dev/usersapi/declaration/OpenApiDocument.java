@@ -43,9 +43,38 @@ public final class OpenApiDocument {
                         String.valueOf(details.get("operationId")),
                         String.valueOf(method).toUpperCase(Locale.ROOT),
                         String.valueOf(path),
-                        Boolean.TRUE.equals(details.get("deprecated"))));
+                        Boolean.TRUE.equals(details.get("deprecated")),
+                        scopes(details.get("security"), String.valueOf(details.get("operationId")))));
             }
         }));
         return List.copyOf(operations);
+    }
+
+    /**
+     * The scopes of an operation's security requirements. Each requirement is one alternative
+     * (OpenAPI: any one satisfies), and API Gateway admits a token that carries any one of a
+     * route's authorizationScopes; so each alternative must name exactly one scope for the two to
+     * mean the same, and one that names several (all required) is refused.
+     */
+    private static List<String> scopes(Object security, String operationId) {
+        if (!(security instanceof List<?> alternatives)) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> scopes = new java.util.LinkedHashSet<>();
+        for (Object alternative : alternatives) {
+            if (!(alternative instanceof Map<?, ?> schemes) || schemes.size() > 1) {
+                throw new StackDeclarationException("operation " + operationId
+                        + ": each security requirement must name one scheme, as a route has one authorizer");
+            }
+            for (Object required : schemes.values()) {
+                List<?> names = required instanceof List<?> list ? list : List.of();
+                if (names.size() > 1) {
+                    throw new StackDeclarationException("operation " + operationId + ": a security requirement that needs all of "
+                            + names + " cannot be an API Gateway route's authorizationScopes, which admit any one; list each as its own alternative");
+                }
+                names.forEach(name -> scopes.add(String.valueOf(name)));
+            }
+        }
+        return List.copyOf(scopes);
     }
 }

@@ -73,6 +73,20 @@ class SdkInProcessTest {
     }
 
     @Test
+    void theSdkTagsATableAsInfrastructureToolsDo() {
+        // CreateTable's Tags, TagResource and UntagResource (which answer with no body) and ListTagsOfResource, through the SDK's own marshalling.
+        dynamo.createTable(table -> table.tableName("tagged").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(definition("id", ScalarAttributeType.S)).keySchema(key("id", KeyType.HASH))
+                .tags(software.amazon.awssdk.services.dynamodb.model.Tag.builder().key("env").value("dev").build()));
+        String arn = dynamo.describeTable(describe -> describe.tableName("tagged")).table().tableArn();
+        dynamo.tagResource(tag -> tag.resourceArn(arn).tags(software.amazon.awssdk.services.dynamodb.model.Tag.builder().key("team").value("users").build()));
+        dynamo.untagResource(untag -> untag.resourceArn(arn).tagKeys("env"));
+        var tags = dynamo.listTagsOfResource(list -> list.resourceArn(arn)).tags();
+        assertEquals(1, tags.size());
+        assertEquals("users", tags.get(0).value());
+    }
+
+    @Test
     void anItemPutIsReadBackWithAConsistentReadCostingOneUnit() {
         dynamo.putItem(put -> put.tableName("users").item(user("a", 1, "a@example.com")));
         var read = dynamo.getItem(get -> get.tableName("users").key(keyOf("a", 1)).consistentRead(true)

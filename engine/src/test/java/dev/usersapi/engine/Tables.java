@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 /** Raw requests to an engine, for tests that speak DynamoDB's JSON directly. */
 public final class Tables {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads names as long as DynamoDB's 64 KB attribute names, past Jackson's default of 50,000. */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNameLength(400 * 1024).build()).build());
     public static final String USERS = "{\"TableName\":\"users\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"},"
             + "{\"AttributeName\":\"email\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],"
             + "\"GlobalSecondaryIndexes\":[{\"IndexName\":\"email-index\",\"KeySchema\":[{\"AttributeName\":\"email\",\"KeyType\":\"HASH\"}],"

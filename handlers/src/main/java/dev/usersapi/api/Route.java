@@ -14,14 +14,26 @@ import java.util.stream.Collectors;
  * gain a route the other lacks.
  */
 public enum Route {
-    CREATE_USER("createUser", "POST", "/users", Set.of()),
-    LIST_USERS("listUsers", "GET", "/users", Set.of("limit", "cursor", "email")),
-    GET_USER("getUser", "GET", "/users/{id}", Set.of()),
-    UPDATE_USER("updateUser", "PATCH", "/users/{id}", Set.of()),
-    DELETE_USER("deleteUser", "DELETE", "/users/{id}", Set.of()),
-    LEGACY_CREATE_USER("legacyCreateUser", "POST", "/users/create", Set.of()),
-    LEGACY_UPDATE_USER("legacyUpdateUser", "PATCH", "/users/{id}/update", Set.of()),
-    LEGACY_DELETE_USER("legacyDeleteUser", "POST", "/users/{id}/delete", Set.of());
+    CREATE_USER("createUser", "POST", "/users", Set.of(), Scopes.WRITE),
+    LIST_USERS("listUsers", "GET", "/users", Set.of("limit", "cursor", "email"), Scopes.ADMIN_ONLY),
+    GET_USER("getUser", "GET", "/users/{id}", Set.of(), Scopes.READ),
+    UPDATE_USER("updateUser", "PATCH", "/users/{id}", Set.of(), Scopes.WRITE),
+    DELETE_USER("deleteUser", "DELETE", "/users/{id}", Set.of(), Scopes.WRITE),
+    LEGACY_CREATE_USER("legacyCreateUser", "POST", "/users/create", Set.of(), Scopes.WRITE),
+    LEGACY_UPDATE_USER("legacyUpdateUser", "PATCH", "/users/{id}/update", Set.of(), Scopes.WRITE),
+    LEGACY_DELETE_USER("legacyDeleteUser", "POST", "/users/{id}/delete", Set.of(), Scopes.WRITE);
+
+    /** The OAuth scopes of the {@code users} resource server, and which of them admit each kind of route. */
+    public static final class Scopes {
+        public static final String READ_SCOPE = "users/read";
+        public static final String WRITE_SCOPE = "users/write";
+        public static final String ADMIN_SCOPE = "users/admin";
+        static final List<String> READ = List.of(READ_SCOPE, ADMIN_SCOPE);
+        static final List<String> WRITE = List.of(WRITE_SCOPE, ADMIN_SCOPE);
+        static final List<String> ADMIN_ONLY = List.of(ADMIN_SCOPE);
+
+        private Scopes() {}
+    }
 
     private static final Map<String, Route> BY_ROUTE_KEY =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Route::routeKey, Function.identity()));
@@ -31,8 +43,10 @@ public enum Route {
     private final String pathTemplate;
     private final Set<String> queryParameters;
     private final List<String> segments;
+    private final List<String> scopes;
 
-    Route(String operationId, String method, String pathTemplate, Set<String> queryParameters) {
+    Route(String operationId, String method, String pathTemplate, Set<String> queryParameters, List<String> scopes) {
+        this.scopes = scopes;
         this.operationId = operationId;
         this.method = method;
         this.pathTemplate = pathTemplate;
@@ -54,6 +68,11 @@ public enum Route {
 
     public Set<String> queryParameters() {
         return queryParameters;
+    }
+
+    /** The scopes any one of which admits a caller to this route, as the contract lists them. */
+    public List<String> scopes() {
+        return scopes;
     }
 
     /** API Gateway's name for the route: {@code "GET /users/{id}"}. */

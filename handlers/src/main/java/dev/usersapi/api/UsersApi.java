@@ -37,6 +37,11 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
  * The users HTTP API: one API Gateway payload 2.0 request in, one response out. Input errors
  * end as a 4xx problem; anything else is a fault of ours, logged with its cause and answered
  * with a 5xx that carries the request id.
+ *
+ * <p>Every route is authorized here too, not only by API Gateway: the caller must hold one of the
+ * route's scopes (403 otherwise), and a caller without {@code users/admin} reaches only the users
+ * it owns. Another's user is answered 404, exactly as a missing one, so a caller cannot learn
+ * which ids exist; the 403 is kept for what the token's scopes alone decide.
  */
 public final class UsersApi {
     private static final List<String> JSON = List.of("application/json");
@@ -52,8 +57,16 @@ public final class UsersApi {
     private final UserIds ids;
     private final Clock clock;
     private final JsonLines log;
+    private final Authorization authorization;
 
+    /** The API as deployed: callers are the ones API Gateway's JWT authorizer vouches for. */
     public UsersApi(UserStore store, IdempotencyStore idempotency, UserIds ids, Clock clock, JsonLines log) {
+        this(store, idempotency, ids, clock, log, Authorization.JWT);
+    }
+
+    public UsersApi(UserStore store, IdempotencyStore idempotency, UserIds ids, Clock clock, JsonLines log,
+                    Authorization authorization) {
+        this.authorization = authorization;
         this.store = store;
         this.idempotency = idempotency;
         this.ids = ids;
@@ -64,7 +77,7 @@ public final class UsersApi {
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         HttpRequest request = HttpRequest.of(event);
         try {
-            return dispatch(request);
+            return dispatch(request, authorization.caller(event));
         } catch (ProblemException e) {
             return problem(request, e.problem());
         } catch (DynamoDbException e) {
@@ -86,7 +99,7 @@ public final class UsersApi {
         }
     }
 
-    private APIGatewayV2HTTPResponse dispatch(HttpRequest request) {
+    private APIGatewayV2HTTPResponse dispatch(HttpRequest request, Optional<Caller> identified) {
         RouteResolution resolution = RouteResolution.resolve(
                 request.routeKey(), request.pathParameters(), request.method(), request.rawPath());
         if (resolution instanceof RouteResolution.NoSuchPath) {
@@ -98,42 +111,59 @@ public final class UsersApi {
                     .withHeader("Allow", String.join(", ", notAllowed.allowed())));
         }
         var matched = (RouteResolution.Matched) resolution;
-        rejectUnknownQueryParameters(request, matched.route());
+        Route route = matched.route();
+        if (identified.isEmpty()) {
+            return problem(request, Problem.of(401, "unauthenticated", "Unauthorized",
+                    "this request carries no caller the JWT authorizer vouched for; send an access token as Authorization: Bearer")
+                    .withHeader("WWW-Authenticate", "Bearer"));
+        }
+        Caller caller = identified.get();
+        if (!caller.hasAnyOf(route.scopes())) {
+            String needed = String.join(" ", route.scopes());
+            return problem(request, Problem.of(403, "insufficient-scope", "Forbidden",
+                    route.operationId() + " needs a token with one of the scopes " + String.join(", ", route.scopes()))
+                    .withHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + needed + "\""));
+        }
+        rejectUnknownQueryParameters(request, route);
         Instant now = clock.instant();
         String id = matched.pathParameters().getOrDefault("id", "");
-        return switch (matched.route()) {
+        // Whose users a change may touch: any, for an administrator; otherwise only the caller's own.
+        Optional<String> owner = caller.isAdmin() ? Optional.empty() : Optional.of(caller.subject());
+        return switch (route) {
             case CREATE_USER -> {
                 NewUser newUser = UserBodies.newUser(request.jsonBody(JSON));
                 Optional<String> key = idempotencyKey(request);
-                yield key.isPresent() ? idempotentCreate(request, key.get(), newUser, now) : created(request, create(newUser, now));
+                yield key.isPresent() ? idempotentCreate(request, caller, key.get(), newUser, now)
+                        : created(request, create(newUser, caller, now));
             }
             case LIST_USERS -> list(request, now);
             case GET_USER -> store.find(keyOf(id), now)
+                    .filter(user -> caller.mayAccess(user.ownerId()))
                     .map(user -> json(200, UserJson.user(user), Map.of("ETag", user.etag())))
                     .orElseGet(() -> notFound(request, id));
             case UPDATE_USER -> {
                 UserChanges changes = UserBodies.changes(request.jsonBody(JSON_OR_MERGE_PATCH));
-                yield written(request, id, store.update(keyOf(id), changes, ifMatch(request), now),
+                yield written(request, id, store.update(keyOf(id), changes, ifMatch(request), owner, caller.subject(), now),
                         user -> json(200, UserJson.user(user), Map.of("ETag", user.etag())));
             }
-            case DELETE_USER -> written(request, id, store.delete(keyOf(id), ifMatch(request), now),
+            case DELETE_USER -> written(request, id, store.delete(keyOf(id), ifMatch(request), owner, now),
                     user -> new APIGatewayV2HTTPResponse(204, Map.of(), null, null, null, false));
-            case LEGACY_CREATE_USER -> json(200, UserJson.user(create(UserBodies.newUser(request.jsonBody(JSON)), now)), Map.of());
+            case LEGACY_CREATE_USER -> json(200, UserJson.user(create(UserBodies.newUser(request.jsonBody(JSON)), caller, now)), Map.of());
             case LEGACY_UPDATE_USER -> {
                 UserBodies.LegacyUpdate update = UserBodies.legacyUpdate(request.jsonBody(JSON), id);
-                yield written(request, id, store.update(update.key(), update.changes(), OptionalLong.empty(), now),
+                yield written(request, id, store.update(update.key(), update.changes(), OptionalLong.empty(), owner, caller.subject(), now),
                         user -> json(200, UserJson.legacyUpdate(user), Map.of()));
             }
             case LEGACY_DELETE_USER -> {
                 UserKey key = UserBodies.legacyKey(request.jsonBody(JSON), id);
-                yield written(request, id, store.delete(key, OptionalLong.empty(), now),
+                yield written(request, id, store.delete(key, OptionalLong.empty(), owner, now),
                         user -> json(200, UserJson.message("User deleted"), Map.of()));
             }
         };
     }
 
-    private User create(NewUser user, Instant now) {
-        return store.create(ids.newId(now.toEpochMilli()), user, now);
+    private User create(NewUser user, Caller caller, Instant now) {
+        return store.create(ids.newId(now.toEpochMilli()), user, caller.subject(), now);
     }
 
     private APIGatewayV2HTTPResponse created(HttpRequest request, User user) {
@@ -144,12 +174,12 @@ public final class UsersApi {
      * A create with an Idempotency-Key: the first request creates and its answer is kept; a retry
      * with the same key and body gets that answer again and creates nothing.
      */
-    private APIGatewayV2HTTPResponse idempotentCreate(HttpRequest request, String key, NewUser newUser, Instant now) {
-        IdempotencyStore.Claim claim = idempotency.claim(key, fingerprint(newUser), ids.newId(now.toEpochMilli()), now);
+    private APIGatewayV2HTTPResponse idempotentCreate(HttpRequest request, Caller caller, String key, NewUser newUser, Instant now) {
+        IdempotencyStore.Claim claim = idempotency.claim(caller.subject(), key, fingerprint(newUser), ids.newId(now.toEpochMilli()), now);
         if (claim instanceof IdempotencyStore.Claim.Started started) {
-            APIGatewayV2HTTPResponse response = created(request, store.createIfAbsent(started.userId(), newUser, now));
+            APIGatewayV2HTTPResponse response = created(request, store.createIfAbsent(started.userId(), newUser, caller.subject(), now));
             Map<String, String> kept = new HashMap<>(response.getHeaders());
-            idempotency.complete(key, new IdempotencyStore.StoredResponse(response.getStatusCode(), response.getBody(), kept));
+            idempotency.complete(caller.subject(), key, new IdempotencyStore.StoredResponse(response.getStatusCode(), response.getBody(), kept));
             return response;
         }
         if (claim instanceof IdempotencyStore.Claim.Replay replay) {

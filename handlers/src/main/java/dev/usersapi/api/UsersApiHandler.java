@@ -27,19 +27,16 @@ public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEve
      * It registers for SnapStart's checkpoint, where {@link #beforeCheckpoint} primes the client.
      */
     public UsersApiHandler() {
-        this(DynamoDbClients.forLambda(), UsersTableSettings.fromEnvironment(System.getenv()));
+        this(DynamoDbClients.forLambda(), UsersTableSettings.fromEnvironment(System.getenv()), Clock.systemUTC(),
+                Authorization.fromEnvironment(System.getenv()));
         Core.getGlobalContext().register(this);
     }
 
-    public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table) {
-        this(dynamo, table, Clock.systemUTC());
-    }
-
-    /** The same handler on another DynamoDB endpoint and clock: the local stack's way in. */
-    public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table, Clock clock) {
+    /** The same handler on another DynamoDB endpoint and clock, callers known as {@code authorization} says: the local stack's way in. */
+    public UsersApiHandler(DynamoDbClient dynamo, UsersTableSettings table, Clock clock, Authorization authorization) {
         this(new UsersApi(new UserStore(dynamo, table),
                 new IdempotencyStore(dynamo, table.idempotencyTableName(), table.idempotencyRetention()),
-                new UserIds(randomSource()), clock, JsonLines.standardOutput()));
+                new UserIds(randomSource()), clock, JsonLines.standardOutput(), authorization));
     }
 
     public UsersApiHandler(UsersApi api) {

@@ -15,6 +15,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * create is done, and every retry within the retention gets that answer. A claim whose request
  * died mid-way is taken over after its lease, with the same user id, so a retry never creates a
  * second user. Records expire through the table's time to live ({@code expiresAt}).
+ *
+ * <p>A key belongs to the caller that sent it: the record's key is the caller's subject (hashed,
+ * a fixed length, so no subject and key can spell another's) with the client's key, as the IETF
+ * httpapi Idempotency-Key draft advises, so no caller can claim, probe or replay another's.
  */
 public final class IdempotencyStore {
     /** How long a claim is held by the request that made it before a retry may take it over. */
@@ -61,7 +65,8 @@ public final class IdempotencyStore {
         this.retention = retention;
     }
 
-    public Claim claim(String key, String fingerprint, String proposedUserId, Instant now) {
+    public Claim claim(String caller, String clientKey, String fingerprint, String proposedUserId, Instant now) {
+        String key = recordKey(caller, clientKey);
         Map<String, AttributeValue> item = Map.of(
                 KEY, AttributeValue.fromS(key),
                 FINGERPRINT, AttributeValue.fromS(fingerprint),
@@ -107,7 +112,8 @@ public final class IdempotencyStore {
     }
 
     /** Stores the answer of the request that holds the key. */
-    public void complete(String key, StoredResponse response) {
+    public void complete(String caller, String clientKey, StoredResponse response) {
+        String key = recordKey(caller, clientKey);
         Map<String, AttributeValue> headers = new HashMap<>();
         response.headers().forEach((name, value) -> headers.put(name, AttributeValue.fromS(value)));
         dynamo.updateItem(update -> update.tableName(tableName)
@@ -118,6 +124,16 @@ public final class IdempotencyStore {
                         ":status", number(response.status()),
                         ":body", AttributeValue.fromS(response.body()),
                         ":headers", AttributeValue.fromM(headers))));
+    }
+
+    /** The record's key: SHA-256 of the caller's subject, then the client's key. */
+    static String recordKey(String caller, String clientKey) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(caller.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest) + ":" + clientKey;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static AttributeValue number(long value) {

@@ -6,6 +6,8 @@ import static dev.usersapi.store.UserStore.DELETE_AT;
 import static dev.usersapi.store.UserStore.EMAIL;
 import static dev.usersapi.store.UserStore.ID;
 import static dev.usersapi.store.UserStore.NAME;
+import static dev.usersapi.store.UserStore.OWNER_ID;
+import static dev.usersapi.store.UserStore.UPDATED_BY;
 import static dev.usersapi.store.UserStore.UPDATED_AT;
 import static dev.usersapi.store.UserStore.VERSION;
 
@@ -15,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Users to and from DynamoDB items, by hand: a mapping framework would cost cold start for eight fields. */
+/** Users to and from DynamoDB items, by hand: a mapping framework would cost cold start for ten fields. */
 final class UserItems {
     private UserItems() {}
 
@@ -29,6 +31,8 @@ final class UserItems {
         item.put(EMAIL, UserStore.text(user.email()));
         user.age().ifPresent(age -> item.put(AGE, UserStore.number(age)));
         user.deleteAt().ifPresent(at -> item.put(DELETE_AT, UserStore.number(at)));
+        user.ownerId().ifPresent(owner -> item.put(OWNER_ID, UserStore.text(owner)));
+        user.updatedBy().ifPresent(by -> item.put(UPDATED_BY, UserStore.text(by)));
         return item;
     }
 
@@ -41,7 +45,9 @@ final class UserItems {
                 item.get(NAME).s(),
                 item.get(EMAIL).s(),
                 Optional.ofNullable(item.get(AGE)).map(age -> Integer.parseInt(age.n())),
-                Optional.ofNullable(item.get(DELETE_AT)).map(at -> Long.parseLong(at.n())));
+                Optional.ofNullable(item.get(DELETE_AT)).map(at -> Long.parseLong(at.n())),
+                Optional.ofNullable(item.get(OWNER_ID)).map(AttributeValue::s),
+                Optional.ofNullable(item.get(UPDATED_BY)).map(AttributeValue::s));
     }
 
     private static long longOf(Map<String, AttributeValue> item, String attribute) {

@@ -25,6 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * The users table. Every write is conditional, so a write never creates what the caller
  * meant to change, and a stale version never overwrites a newer one. Items past their time to
  * live are treated as gone: DynamoDB removes them only some time (up to days) after it passes.
+ * A change may be limited to the users one owner owns ({@code owner}): the condition of the write
+ * itself holds it, so no read can go stale between the check and the change; another's user is
+ * answered as a missing one.
  */
 public final class UserStore {
     static final String ID = "id";
@@ -35,6 +38,8 @@ public final class UserStore {
     static final String EMAIL = "email";
     static final String AGE = "age";
     static final String DELETE_AT = "deleteAt";
+    static final String OWNER_ID = "ownerId";
+    static final String UPDATED_BY = "updatedBy";
 
     private static final String LIVE = "(attribute_not_exists(#deleteAt) OR #deleteAt > :now)";
     private static final String EXISTS_AND_LIVE = "attribute_exists(#id) AND " + LIVE;
@@ -47,12 +52,16 @@ public final class UserStore {
         this.table = table;
     }
 
-    /** Creates the user; its creation time is the one its id carries, so the id alone finds it. */
-    public User create(String id, NewUser user, Instant now) {
+    /**
+     * Creates the user, owned by {@code by}; its creation time is the one its id carries, so the
+     * id alone finds it.
+     */
+    public User create(String id, NewUser user, String by, Instant now) {
         long createdAt = dev.usersapi.model.UserIds.keyOf(id)
                 .orElseThrow(() -> new IllegalArgumentException("not an id this service issues: " + id)).createdAt();
         Optional<Long> deleteAt = table.retention().map(retention -> now.plus(retention).getEpochSecond());
-        User created = new User(id, createdAt, now.toEpochMilli(), 1, user.name(), user.email(), user.age(), deleteAt);
+        User created = new User(id, createdAt, now.toEpochMilli(), 1, user.name(), user.email(), user.age(), deleteAt,
+                Optional.of(by), Optional.of(by));
         // The id is fresh, so the condition only guards against an impossible collision, never a real user.
         dynamo.putItem(put -> put.tableName(table.tableName())
                 .item(UserItems.toItem(created))
@@ -65,9 +74,9 @@ public final class UserStore {
      * Creates the user unless one with this id exists, and returns the stored user either way:
      * a retried idempotent create that finds its first attempt's user reuses it.
      */
-    public User createIfAbsent(String id, NewUser user, Instant now) {
+    public User createIfAbsent(String id, NewUser user, String by, Instant now) {
         try {
-            return create(id, user, now);
+            return create(id, user, by, now);
         } catch (ConditionalCheckFailedException alreadyCreated) {
             var key = dev.usersapi.model.UserIds.keyOf(id).orElseThrow();
             var stored = dynamo.getItem(get -> get.tableName(table.tableName()).key(keyOf(key)).consistentRead(true));
@@ -116,7 +125,9 @@ public final class UserStore {
         return page(response.items(), response.lastEvaluatedKey(), Optional.of(email));
     }
 
-    public WriteOutcome update(UserKey key, UserChanges changes, OptionalLong expectedVersion, Instant now) {
+    /** Applies the changes, recording {@code by} as their author; only to a user of {@code owner}'s, where one is given. */
+    public WriteOutcome update(UserKey key, UserChanges changes, OptionalLong expectedVersion, Optional<String> owner,
+                               String by, Instant now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> sets = new ArrayList<>();
@@ -124,6 +135,7 @@ public final class UserStore {
         changes.email().ifPresent(email -> set(sets, names, values, EMAIL, text(email)));
         changes.age().ifPresent(age -> set(sets, names, values, AGE, number(age)));
         set(sets, names, values, UPDATED_AT, number(now.toEpochMilli()));
+        set(sets, names, values, UPDATED_BY, text(by));
         names.put("#version", VERSION);
         values.put(":one", number(1));
         sets.add("#version = #version + :one");
@@ -132,7 +144,7 @@ public final class UserStore {
             names.put("#age", AGE);
             expression += " REMOVE #age";
         }
-        String condition = conditionFor(expectedVersion, names, values, now);
+        String condition = conditionFor(expectedVersion, owner, names, values, now);
         try {
             String updateExpression = expression;
             var response = dynamo.updateItem(update -> update.tableName(table.tableName())
@@ -145,15 +157,15 @@ public final class UserStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new WriteOutcome.Written(UserItems.fromItem(response.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            return failedCondition(e, now);
+            return failedCondition(e, owner, now);
         }
     }
 
-    /** Deletes the user; the outcome carries the user as it was. */
-    public WriteOutcome delete(UserKey key, OptionalLong expectedVersion, Instant now) {
+    /** Deletes the user, only one of {@code owner}'s where one is given; the outcome carries the user as it was. */
+    public WriteOutcome delete(UserKey key, OptionalLong expectedVersion, Optional<String> owner, Instant now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        String condition = conditionFor(expectedVersion, names, values, now);
+        String condition = conditionFor(expectedVersion, owner, names, values, now);
         try {
             var response = dynamo.deleteItem(delete -> delete.tableName(table.tableName())
                     .key(keyOf(key))
@@ -164,30 +176,39 @@ public final class UserStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new WriteOutcome.Written(UserItems.fromItem(response.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            return failedCondition(e, now);
+            return failedCondition(e, owner, now);
         }
     }
 
-    private static String conditionFor(OptionalLong expectedVersion, Map<String, String> names,
+    private static String conditionFor(OptionalLong expectedVersion, Optional<String> owner, Map<String, String> names,
                                        Map<String, AttributeValue> values, Instant now) {
         names.put("#id", ID);
         names.put("#deleteAt", DELETE_AT);
         values.put(":now", number(now.getEpochSecond()));
-        if (expectedVersion.isEmpty()) {
-            return EXISTS_AND_LIVE;
+        String condition = EXISTS_AND_LIVE;
+        if (owner.isPresent()) {
+            names.put("#ownerId", OWNER_ID);
+            values.put(":owner", text(owner.get()));
+            condition += " AND #ownerId = :owner";
         }
-        names.put("#version", VERSION);
-        values.put(":expected", number(expectedVersion.getAsLong()));
-        return EXISTS_AND_LIVE + " AND #version = :expected";
+        if (expectedVersion.isPresent()) {
+            names.put("#version", VERSION);
+            values.put(":expected", number(expectedVersion.getAsLong()));
+            condition += " AND #version = :expected";
+        }
+        return condition;
     }
 
-    /** DynamoDB hands back the item as it stood, so one call tells a missing user from a stale version. */
-    private static WriteOutcome failedCondition(ConditionalCheckFailedException failure, Instant now) {
+    /**
+     * DynamoDB hands back the item as it stood, so one call tells a missing user (or another
+     * owner's: told apart from a stale version first, so its version leaks nothing) from a stale version.
+     */
+    private static WriteOutcome failedCondition(ConditionalCheckFailedException failure, Optional<String> owner, Instant now) {
         if (!failure.hasItem() || failure.item().isEmpty()) {
             return new WriteOutcome.NotFound();
         }
         User current = UserItems.fromItem(failure.item());
-        if (current.expiredAt(now.getEpochSecond())) {
+        if (current.expiredAt(now.getEpochSecond()) || owner.isPresent() && !current.ownerId().equals(owner)) {
             return new WriteOutcome.NotFound();
         }
         return new WriteOutcome.VersionMismatch(current.version());

@@ -38,6 +38,28 @@ class IdempotentCreateTest {
         assertEquals(1, fixture.storedItems());
     }
 
+    /**
+     * A key belongs to its caller (the IETF httpapi Idempotency-Key draft: scope keys by what the
+     * server knows of the client), so another caller can neither pre-claim a predictable key nor
+     * replay someone's stored answer.
+     */
+    @Test
+    void anotherCallerWithTheSameKeyAndBodyGetsItsOwnUser() {
+        String body = "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}";
+        APIGatewayV2HTTPResponse first = fixture.send(create("shared-key", body).as("caller-a", "users/write"));
+        APIGatewayV2HTTPResponse second = fixture.send(create("shared-key", body).as("caller-b", "users/write"));
+        APIGatewayV2HTTPResponse otherBody = fixture.send(create("shared-key", "{\"name\":\"Bob\",\"email\":\"bob@example.com\"}")
+                .as("caller-c", "users/write"));
+
+        assertEquals(201, second.getStatusCode());
+        assertEquals(null, second.getHeaders().get("Idempotent-Replayed"));
+        assertTrue(!ApiFixture.idOf(first.getBody()).equals(ApiFixture.idOf(second.getBody())), "its own user, not the first caller's");
+        assertEquals(201, otherBody.getStatusCode(), "no 422: the first caller's key does not block another's");
+        assertEquals(3, fixture.storedItems());
+        assertEquals("true", fixture.send(create("shared-key", body).as("caller-b", "users/write")).getHeaders().get("Idempotent-Replayed"),
+                "each caller's own retry still replays its own answer");
+    }
+
     @Test
     void theSameKeyWithAnotherBodyIs422() {
         fixture.send(create("key-2", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}"));

@@ -57,6 +57,24 @@ class OpenApiContractTest {
         assertEquals(Set.of("legacyCreateUser", "legacyUpdateUser", "legacyDeleteUser"), deprecated);
     }
 
+    /**
+     * The handler checks the same scopes API Gateway's routes are given (the program reads them
+     * from the document through OpenApiDocument), and every operation, the deprecated ones too,
+     * needs one: API Gateway accepts ID tokens on a route without authorizationScopes.
+     */
+    @Test
+    void everyOperationNeedsAScopeAndTheHandlerChecksTheDocumentedOnes() {
+        Map<String, java.util.List<String>> documented = new TreeMap<>();
+        dev.usersapi.declaration.OpenApiDocument.operations(ProjectLayout.current().openApiDocument())
+                .forEach(operation -> documented.put(operation.operationId(), operation.scopes()));
+        Map<String, java.util.List<String>> checked = Arrays.stream(Route.values())
+                .collect(Collectors.toMap(Route::operationId, Route::scopes, (a, b) -> a, TreeMap::new));
+        assertEquals(documented, checked);
+        documented.forEach((operation, scopes) -> assertTrue(!scopes.isEmpty(), operation + " names no scope"));
+        var declared = API.getComponents().getSecuritySchemes().get("usersAuth").getFlows().getClientCredentials().getScopes().keySet();
+        assertEquals(Set.of(Route.Scopes.READ_SCOPE, Route.Scopes.WRITE_SCOPE, Route.Scopes.ADMIN_SCOPE), declared);
+    }
+
     @Test
     void documentedQueryParametersAreTheOnesTheHandlerAccepts() {
         for (Route route : Route.values()) {

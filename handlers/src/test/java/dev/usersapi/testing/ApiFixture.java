@@ -27,8 +27,8 @@ public final class ApiFixture {
 
     public ApiFixture() {
         this.table = dynamo.createUsersTable();
-        this.api = new UsersApi(new UserStore(dynamo.client(), table),
-                new IdempotencyStore(dynamo.client(), table.idempotencyTableName(), table.idempotencyRetention()),
+        this.api = new UsersApi(new UserStore(dynamo.apiFunctionClient(), table),
+                new IdempotencyStore(dynamo.apiFunctionClient(), table.idempotencyTableName(), table.idempotencyRetention()),
                 new UserIds(new SecureRandom()), clock,
                 new JsonLines(new PrintStream(log, true, StandardCharsets.UTF_8)));
     }

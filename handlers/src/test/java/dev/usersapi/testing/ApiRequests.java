@@ -10,7 +10,9 @@ import java.util.UUID;
 /**
  * API Gateway HTTP API payload 2.0 events, built the way API Gateway builds them: lower-case
  * header names, decoded query parameters, the matched route key and its path parameters, or
- * the {@code $default} route key when no route matches.
+ * the {@code $default} route key when no route matches. Like API Gateway's JWT authorizer, it
+ * passes the caller's token claims ({@code requestContext.authorizer.jwt.claims}): by default an
+ * administrator's, {@link #as} another caller's, {@link #withoutToken} none.
  */
 public final class ApiRequests {
     private String method;
@@ -19,6 +21,10 @@ public final class ApiRequests {
     private final Map<String, String> query = new LinkedHashMap<>();
     private String body;
     private boolean base64;
+    private Map<String, String> claims = claims(ADMIN, "users/admin");
+
+    /** The subject of the requests that name no other caller. */
+    public static final String ADMIN = "test-admin";
 
     private ApiRequests(String method, String path) {
         this.method = method;
@@ -45,6 +51,29 @@ public final class ApiRequests {
         return this;
     }
 
+    /** From a caller with this subject and these scopes, as a Cognito access token carries them. */
+    public ApiRequests as(String subject, String... scopes) {
+        this.claims = claims(subject, String.join(" ", scopes));
+        return this;
+    }
+
+    /** As API Gateway passes a route without an authorizer: no claims at all. */
+    public ApiRequests withoutToken() {
+        this.claims = null;
+        return this;
+    }
+
+    /** A Cognito access token's claims, flattened to text as API Gateway passes them. */
+    private static Map<String, String> claims(String subject, String scope) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        claims.put("sub", subject);
+        claims.put("client_id", subject);
+        claims.put("token_use", "access");
+        claims.put("scope", scope);
+        claims.put("iss", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test");
+        return claims;
+    }
+
     public ApiRequests body(String body) {
         this.body = body;
         return this;
@@ -66,6 +95,10 @@ public final class ApiRequests {
                 .withStage("$default")
                 .withHttp(http)
                 .withTimeEpoch(System.currentTimeMillis())
+                .withAuthorizer(claims == null ? null : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                .withClaims(new HashMap<>(claims)).withScopes(null).build())
+                        .build())
                 .build();
         var event = new APIGatewayV2HTTPEvent();
         event.setVersion("2.0");

@@ -28,19 +28,25 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 public final class DynamoDbEndpoint {
     private static final AtomicInteger TABLES = new AtomicInteger();
+    /** The API function's name in the stacks. */
+    static final String API_FUNCTION = "users-api";
     private static DynamoDbEndpoint instance;
     private static IllegalStateException unreachable;
 
     private final URI endpoint;
     private final DynamoDbClient client;
+    /** The client the API function's code is given: its calls are recorded (FunctionCalls). */
+    private final DynamoDbClient apiFunctionClient;
     private final DynamoDbStreamsClient streams;
     /** Empty for the embedded engine; on another endpoint, the run's name, which its tables carry. */
     private final String tablePrefix;
     private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private DynamoDbEndpoint(URI endpoint, DynamoDbClient client, DynamoDbStreamsClient streams, String tablePrefix) {
+    private DynamoDbEndpoint(URI endpoint, DynamoDbClient client, DynamoDbClient apiFunctionClient, DynamoDbStreamsClient streams,
+                             String tablePrefix) {
         this.endpoint = endpoint;
         this.client = client;
+        this.apiFunctionClient = apiFunctionClient;
         this.streams = streams;
         this.tablePrefix = tablePrefix;
     }
@@ -48,6 +54,8 @@ public final class DynamoDbEndpoint {
     private static DynamoDbEndpoint embedded(URI endpoint) {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         return new DynamoDbEndpoint(endpoint, client(DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials), endpoint),
+                client(DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials)
+                        .overrideConfiguration(o -> o.addExecutionInterceptor(new FunctionCalls(API_FUNCTION))), endpoint),
                 client(DynamoDbStreamsClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials), endpoint), "");
     }
 
@@ -78,7 +86,9 @@ public final class DynamoDbEndpoint {
             }
         }
         String run = "users-api-test-" + Long.toString(System.currentTimeMillis(), 36) + "-";
-        DynamoDbEndpoint shared = new DynamoDbEndpoint(endpoint, client, streams, run);
+        DynamoDbClient apiFunctionClient = client(DynamoDbClient.builder()
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new FunctionCalls(API_FUNCTION))), endpoint);
+        DynamoDbEndpoint shared = new DynamoDbEndpoint(endpoint, client, apiFunctionClient, streams, run);
         Runtime.getRuntime().addShutdownHook(new Thread(shared::deleteCreatedTables));
         return shared;
     }
@@ -137,6 +147,11 @@ public final class DynamoDbEndpoint {
         return client;
     }
 
+    /** The client to give the API function's code: every call it makes is held to what the stacks grant (FunctionCalls). */
+    public DynamoDbClient apiFunctionClient() {
+        return apiFunctionClient;
+    }
+
     public DynamoDbStreamsClient streams() {
         return streams;
     }
@@ -157,6 +172,8 @@ public final class DynamoDbEndpoint {
         int number = TABLES.incrementAndGet();
         String users = create(table, tablePrefix + "users-test-" + number);
         String keys = create(stack.idempotencyTable(), tablePrefix + "idempotency-test-" + number);
+        FunctionCalls.tableStandsFor(users, "users");
+        FunctionCalls.tableStandsFor(keys, "idempotency-keys");
         return new UsersTableSettings(users, table.globalSecondaryIndexes().get(0).name(), table.retention(), keys,
                 stack.idempotencyTable().retention().orElseThrow());
     }

@@ -35,9 +35,15 @@ public record LocalOptions(
                                     four polls a second, with --dynamodb-endpoint)
               --expiry-seconds N    how often expired users are removed (default 30)
               --exit-when-ready     start, print the ready line, stop (a smoke check for scripts)
-              --jwt-key SECRET      where the stack names a JWT issuer (prod), the HS256 key tokens must be
-                                    signed with (at least 32 bytes; default: a random key, and a sample token is printed)
+              --jwt-key-file FILE   in prod mode (every stack but dev), the HS256 key tokens must be signed with,
+                                    read from FILE (at least 32 bytes; a final newline is dropped). Or set
+                                    USERS_API_JWT_KEY. Default: a random key; a sample token is printed either way
+              --jwt-key SECRET      the same key on the command line, where every user of the machine sees it
+                                    (ps); prefer the file or the variable
             """;
+
+    /** The environment variable that may hold the JWT key, kept out of the command line. */
+    static final String JWT_KEY_VARIABLE = "USERS_API_JWT_KEY";
 
     /** In process a poll costs microseconds, so the stream handler hears of a write within tens of milliseconds. */
     static final Duration EMBEDDED_STREAM_POLL = Duration.ofMillis(50);
@@ -55,12 +61,26 @@ public record LocalOptions(
     }
 
     public static LocalOptions parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    /** The options these arguments give, with the JWT key from {@code environment} where no flag names one. */
+    static LocalOptions parse(java.util.Map<String, String> environment, String... args) {
         LocalOptions options = defaults();
+        long keyFlags = java.util.Arrays.stream(args).filter(arg -> arg.equals("--jwt-key") || arg.equals("--jwt-key-file")).count();
+        if (keyFlags > 1) {
+            throw new IllegalArgumentException("give the JWT key once: --jwt-key-file or --jwt-key\n" + USAGE);
+        }
+        String fromEnvironment = environment.get(JWT_KEY_VARIABLE);
+        if (keyFlags == 0 && fromEnvironment != null && !fromEnvironment.isEmpty()) {
+            options = options.set("--jwt-key", fromEnvironment);
+        }
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
                 case "--in-memory" -> options = options.set(flag, "true");
-                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--dynamodb-endpoint", "--stream-poll-ms", "--expiry-seconds", "--jwt-key" -> {
+                case "--port", "--stack", "--data-dir", "--dynamodb-port", "--dynamodb-endpoint", "--stream-poll-ms", "--expiry-seconds", "--jwt-key",
+                        "--jwt-key-file" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
                     }
@@ -95,9 +115,27 @@ public record LocalOptions(
             case "--expiry-seconds" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval,
                     Duration.ofSeconds(positive(value, flag)), jwtKey, gatewayLimits);
             case "--jwt-key" -> new LocalOptions(stack, port, inMemory, dataDirectory, dynamoDbPort, dynamoDbEndpoint, streamPollInterval, expiryInterval,
-                    Optional.of(value), gatewayLimits);
+                    Optional.of(jwtKey(value, flag)), gatewayLimits);
+            case "--jwt-key-file" -> set("--jwt-key", keyFile(value, flag));
             default -> throw new IllegalArgumentException(flag);
         };
+    }
+
+    /** The key must be long enough for HS256 (RFC 7518 §3.2: at least the hash's 256 bits). */
+    private static String jwtKey(String value, String flag) {
+        if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new IllegalArgumentException(flag + ": the JWT key must be at least 32 bytes");
+        }
+        return value;
+    }
+
+    private static String keyFile(String value, String flag) {
+        try {
+            String key = java.nio.file.Files.readString(Path.of(value), java.nio.charset.StandardCharsets.UTF_8);
+            return key.endsWith("\r\n") ? key.substring(0, key.length() - 2) : key.endsWith("\n") ? key.substring(0, key.length() - 1) : key;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(flag + ": cannot read the JWT key from " + value + ": " + e.getMessage());
+        }
     }
 
     private static java.net.URI endpoint(String value, String flag) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.usersapi.api.Authorization;
 import dev.usersapi.api.UsersApiHandler;
 import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
@@ -78,6 +79,9 @@ public final class LocalStack implements AutoCloseable {
         Path dataDirectory = options.dynamoDbEndpoint().map(endpoint -> stackDirectory.resolve("endpoint-"
                 + (endpoint.getHost() + (endpoint.getPort() < 0 ? "" : "-" + endpoint.getPort())).replaceAll("[^A-Za-z0-9.-]", "_")))
                 .orElse(stackDirectory);
+        if (!options.inMemory() || options.dynamoDbEndpoint().isPresent()) {
+            ownerOnlyDirectory(dataDirectory);
+        }
         LocalDynamoDb dynamo = options.dynamoDbEndpoint().map(LocalDynamoDb::other)
                 .orElseGet(() -> LocalDynamoDb.embedded(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
                         options.dynamoDbPort(), clock, options.expiryInterval()));
@@ -90,12 +94,17 @@ public final class LocalStack implements AutoCloseable {
             TableDeclaration idempotencyTable = stack.idempotencyTable();
             LocalTables.ensure(dynamo.client(), idempotencyTable, keysTable);
             String emailIndex = table.globalSecondaryIndexes().get(0).name();
+            Optional<JwtAuthorizer> authorizer = jwtAuthorizer(stack, options, clock);
+            // As in the cloud, the function trusts the claims the gateway's authorizer passes; only the
+            // open dev mode, with no authorizer in front, runs it with USERS_AUTHORIZATION=none.
             var api = new LambdaInvoker<>(new UsersApiHandler(dynamo.client(),
                     new UsersTableSettings(usersTable, emailIndex, table.retention(), keysTable,
-                            idempotencyTable.retention().orElseThrow()), clock),
+                            idempotencyTable.retention().orElseThrow()), clock,
+                    authorizer.isPresent() ? Authorization.JWT : Authorization.NONE),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
-            Optional<JwtAuthorizer> authorizer = jwtAuthorizer(stack, options, clock);
-            Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", SAMPLE_TOKEN_LIFETIME));
+            Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", List.of(
+                    dev.usersapi.api.Route.Scopes.READ_SCOPE, dev.usersapi.api.Route.Scopes.WRITE_SCOPE,
+                    dev.usersapi.api.Route.Scopes.ADMIN_SCOPE), SAMPLE_TOKEN_LIFETIME));
             LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()),
                     (byte[] event, com.amazonaws.services.lambda.runtime.Context context) -> api.invoke(event, context), authorizer,
                     options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)));
@@ -127,19 +136,61 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The stack the local dev mode runs: open, on loopback, every caller an administrator. */
+    static final String OPEN_STACK = "dev";
+    /** The local prod mode's issuer and audience where the stack names an issuer of its own making (Cognito's, created in the cloud). */
+    static final String LOCAL_ISSUER = "https://issuer.users-api.invalid/local";
+    static final String LOCAL_CLIENT_ID = "users-api-local";
+
     /**
-     * Where the stack names a JWT issuer (prod), every route needs a token, as behind API
-     * Gateway's JWT authorizer; locally they are signed with the --jwt-key (or a random key).
+     * The local prod mode, every stack but dev: as on every AWS stage, each route needs an access
+     * token with one of its scopes, checked as API Gateway's JWT authorizer checks it; locally they
+     * are signed with the local key (USERS_API_JWT_KEY, --jwt-key-file, --jwt-key, or a random key).
+     * The issuer and audiences are the stack's own where it names them (an external issuer), local ones otherwise.
      */
     private static Optional<JwtAuthorizer> jwtAuthorizer(StackFile stack, LocalOptions options, Clock clock) {
-        return stack.section("users-api:api").optionalSection("jwt").map(jwt -> {
-            byte[] key = options.jwtKey().map(secret -> secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElseGet(() -> {
-                byte[] random = new byte[32];
-                new java.security.SecureRandom().nextBytes(random);
-                return random;
-            });
-            return new JwtAuthorizer(key, jwt.string("issuer"), jwt.strings("audiences"), clock);
+        if (stack.stack().equals(OPEN_STACK)) {
+            return Optional.empty();
+        }
+        Optional<dev.usersapi.declaration.ConfigSection> jwt = stack.section("users-api:api").optionalSection("jwt");
+        String issuer = jwt.flatMap(section -> section.optionalString("issuer")).orElse(LOCAL_ISSUER);
+        List<String> audiences = jwt.filter(section -> section.has("audiences")).map(section -> section.strings("audiences"))
+                .filter(list -> !list.isEmpty()).orElse(List.of(LOCAL_CLIENT_ID));
+        byte[] key = options.jwtKey().map(secret -> secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElseGet(() -> {
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            return random;
         });
+        return Optional.of(new JwtAuthorizer(key, issuer, audiences, clock));
+    }
+
+    /**
+     * The data directory, created readable by its owner only (0700): it holds users' names and
+     * emails. One that exists with wider permissions is narrowed to the same.
+     */
+    static void ownerOnlyDirectory(Path directory) {
+        try {
+            Path absolute = directory.toAbsolutePath();
+            if (!absolute.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                java.nio.file.Files.createDirectories(absolute);
+                return;
+            }
+            var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+            if (java.nio.file.Files.isDirectory(absolute)) {
+                if (!java.nio.file.Files.getPosixFilePermissions(absolute).equals(ownerOnly)) {
+                    java.nio.file.Files.setPosixFilePermissions(absolute, ownerOnly);
+                }
+                return;
+            }
+            if (absolute.getParent() != null && !java.nio.file.Files.isDirectory(absolute.getParent())) {
+                ownerOnlyDirectory(absolute.getParent());
+            }
+            java.nio.file.Files.createDirectory(absolute, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(ownerOnly));
+            // The umask may have taken some away; the owner needs all three.
+            java.nio.file.Files.setPosixFilePermissions(absolute, ownerOnly);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /** A valid token for every route, when the stack requires tokens: the one printed and given to the API reference page. */
@@ -235,7 +286,8 @@ public final class LocalStack implements AutoCloseable {
                 : options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
         String authorization = stack.sampleToken().map(token -> " -H 'Authorization: Bearer " + token + "'").orElse("");
-        stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs a JWT, as in the cloud; the one below is valid for 12 hours"));
+        stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs an access token with its scope, as in the cloud;"
+                + " the one below (users/read users/write users/admin) is valid for 12 hours"));
         System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json'" + authorization
                 + " -d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
         if (exitWhenReady) {

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.usersapi.declaration.ApiOperation;
+import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.local.gateway.JwtAuthorizer;
 import dev.usersapi.stream.UserStreamHandler;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,20 +23,36 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The prod stack run locally: JWTs required on every route, loopback only, no DynamoDB port unless asked. */
+/**
+ * The local stack's prod mode, route by route over HTTP: every operation of the contract needs a
+ * token that API Gateway's JWT authorizer would accept (401 otherwise) with one of the route's
+ * scopes (403 from the gateway otherwise, the function never called); past the gateway, a caller
+ * without users/admin reaches only its own users (another's is 404), and an admin every user.
+ * Also: loopback only, a Host other than the gateway's own refused (DNS rebinding), the data
+ * directory the owner's only, and the JWT key kept off the command line.
+ */
 class LocalSecurityTest {
     private static final String KEY = "local-test-key-of-at-least-32-bytes!";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> ALL_SCOPES = List.of("users/read", "users/write", "users/admin");
     private static LocalStack stack;
 
     @BeforeAll
@@ -46,17 +67,93 @@ class LocalSecurityTest {
         stack.close();
     }
 
-    private static HttpResponse<String> create(Optional<String> token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(stack.baseUrl().resolve("/users"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Ada\",\"email\":\"ada@example.com\"}"));
+    private static String token(String subject, String... scopes) {
+        return stack.authorizer().orElseThrow().issue(subject, List.of(scopes), Duration.ofMinutes(5));
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, Optional<String> token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.baseUrl().resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JwtAuthorizer authorizerFor(String key, List<String> audiences) {
-        return new JwtAuthorizer(key.getBytes(StandardCharsets.UTF_8),
-                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_REPLACEME", audiences, Clock.systemUTC());
+    private static HttpResponse<String> create(Optional<String> token) throws Exception {
+        return send("POST", "/users", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}", token);
+    }
+
+    private static String createdBy(String subject) throws Exception {
+        HttpResponse<String> created = create(Optional.of(token(subject, "users/write")));
+        assertEquals(201, created.statusCode(), created.body());
+        return JSON.readTree(created.body()).get("id").asText();
+    }
+
+    /** One request of each operation of the contract, on the user {@code id} where it takes one. */
+    private static HttpResponse<String> call(ApiOperation operation, String id, Optional<String> token) throws Exception {
+        long createdAt = Long.parseLong(id.substring(0, 8) + id.substring(9, 13), 16);
+        String key = "\"id\":\"" + id + "\",\"createdAt\":" + createdAt;
+        String path = operation.path().replace("{id}", id);
+        String body = switch (operation.operationId()) {
+            case "createUser", "legacyCreateUser" -> "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}";
+            case "updateUser" -> "{\"age\":1}";
+            case "legacyUpdateUser" -> "{" + key + ",\"age\":2}";
+            case "legacyDeleteUser" -> "{" + key + "}";
+            default -> null;
+        };
+        return send(operation.method(), path, body, token);
+    }
+
+    private static List<ApiOperation> operations() {
+        return OpenApiDocument.operations(ProjectLayout.current().openApiDocument());
+    }
+
+    @Test
+    void aTokenWithoutAnyOfTheRoutesScopesIsForbiddenByTheGatewayOnEveryRoute() throws Exception {
+        String owner = "owner-" + UUID.randomUUID();
+        String id = createdBy(owner);
+        for (ApiOperation operation : operations()) {
+            List<String> others = new ArrayList<>(ALL_SCOPES);
+            others.removeAll(operation.scopes());
+            HttpResponse<String> response = call(operation, id, Optional.of(token(owner, others.toArray(String[]::new))));
+            assertEquals(403, response.statusCode(), operation.operationId() + " with " + others);
+            assertEquals("{\"message\":\"Forbidden\"}", response.body(), "API Gateway's own answer: the function is not called");
+            HttpResponse<String> noScope = call(operation, id, Optional.of(token(owner)));
+            assertEquals(403, noScope.statusCode(), operation.operationId() + " with a token of no scope, such as an ID token");
+        }
+        HttpResponse<String> read = send("GET", "/users/" + id, null, Optional.of(token(owner, "users/read")));
+        assertEquals(1, JSON.readTree(read.body()).get("version").asInt(), "nothing changed");
+    }
+
+    @Test
+    void anotherSubjectsUserIsNotFoundOnEveryRouteThatNamesOne() throws Exception {
+        String id = createdBy("owner-" + UUID.randomUUID());
+        Optional<String> stranger = Optional.of(token("stranger-" + UUID.randomUUID(), "users/read", "users/write"));
+        for (ApiOperation operation : operations()) {
+            if (operation.path().contains("{id}")) {
+                assertEquals(404, call(operation, id, stranger).statusCode(), operation.operationId());
+            }
+        }
+        HttpResponse<String> list = call(operations().stream().filter(op -> op.operationId().equals("listUsers")).findFirst().orElseThrow(),
+                id, stranger);
+        assertEquals(403, list.statusCode(), "listing needs users/admin");
+    }
+
+    @Test
+    void theOwnerAndAnAdminGetThroughOnEveryRoute() throws Exception {
+        String owner = "owner-" + UUID.randomUUID();
+        Optional<String> admin = Optional.of(token("admin-" + UUID.randomUUID(), "users/admin"));
+        for (ApiOperation operation : operations()) {
+            Optional<String> own = Optional.of(token(owner, operation.scopes().get(0)));
+            if (!operation.operationId().equals("listUsers")) {
+                int status = call(operation, createdBy(owner), own).statusCode();
+                assertTrue(status / 100 == 2, operation.operationId() + " by its owner: " + status);
+            }
+            int status = call(operation, createdBy(owner), admin).statusCode();
+            assertTrue(status / 100 == 2, operation.operationId() + " by an admin: " + status);
+        }
     }
 
     @Test
@@ -64,31 +161,77 @@ class LocalSecurityTest {
         HttpResponse<String> response = create(Optional.empty());
         assertEquals(401, response.statusCode());
         assertEquals("{\"message\":\"Unauthorized\"}", response.body());
+        assertTrue(response.headers().firstValue("www-authenticate").orElseThrow().startsWith("Bearer"));
     }
 
     @Test
-    void aValidTokenIsLetThrough() throws Exception {
-        String token = stack.authorizer().orElseThrow().issue("ada", Duration.ofMinutes(5));
-        assertEquals(201, create(Optional.of(token)).statusCode());
+    void theSampleTokenHasEveryScope() throws Exception {
+        assertEquals(201, create(stack.sampleToken()).statusCode());
+        assertEquals(200, send("GET", "/users", null, stack.sampleToken()).statusCode());
+    }
+
+    private static JwtAuthorizer authorizerFor(String key, List<String> audiences) {
+        return new JwtAuthorizer(key.getBytes(StandardCharsets.UTF_8), stack.authorizer().orElseThrow().issuer(), audiences, Clock.systemUTC());
     }
 
     @Test
     void aTokenSignedWithAnotherKeyIs401() throws Exception {
-        String forged = authorizerFor("another-key-that-is-also-32-bytes-long", List.of("users-api")).issue("eve", Duration.ofMinutes(5));
+        String forged = authorizerFor("another-key-that-is-also-32-bytes-long", stack.authorizer().orElseThrow().audiences())
+                .issue("eve", ALL_SCOPES, Duration.ofMinutes(5));
         assertEquals(401, create(Optional.of(forged)).statusCode());
     }
 
     @Test
     void anExpiredTokenIs401() throws Exception {
-        String expired = authorizerFor(KEY, List.of("users-api")).issue("ada", Duration.ofMinutes(-1));
-        assertEquals(401, create(Optional.of(expired)).statusCode());
+        String expired = authorizerFor(KEY, stack.authorizer().orElseThrow().audiences()).issue("ada", ALL_SCOPES, Duration.ofMinutes(-1));
+        HttpResponse<String> response = create(Optional.of(expired));
+        assertEquals(401, response.statusCode());
+        assertTrue(response.headers().firstValue("www-authenticate").orElseThrow().contains("expired"));
     }
 
     @Test
-    void aTokenForAnotherAudienceIs401() throws Exception {
-        String elsewhere = authorizerFor(KEY, List.of("billing-api")).issue("ada", Duration.ofMinutes(5));
+    void aTokenForAnotherClientIs401() throws Exception {
+        String elsewhere = authorizerFor(KEY, List.of("billing-api")).issue("ada", ALL_SCOPES, Duration.ofMinutes(5));
         assertEquals(401, create(Optional.of(elsewhere)).statusCode());
         assertEquals(401, create(Optional.of("not.a.jwt")).statusCode());
+    }
+
+    /** API Gateway checks {@code client_id} only where the token has no {@code aud}: a wrong {@code aud} is not saved by a right client id. */
+    @Test
+    void anAudClaimIsCheckedBeforeTheClientId() throws Exception {
+        var claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(stack.authorizer().orElseThrow().issuer()).subject("ada")
+                .audience("billing-api").claim("client_id", stack.authorizer().orElseThrow().audiences().get(0)).claim("scope", "users/write")
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build();
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(KEY.getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> response = create(Optional.of(jwt.serialize()));
+        assertEquals(401, response.statusCode());
+        assertTrue(response.headers().firstValue("www-authenticate").orElseThrow().contains("audience"));
+    }
+
+    /** A raw request, so the Host header is the test's to choose (Java's HTTP client sets its own). */
+    private static String rawGet(String host) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), stack.baseUrl().getPort())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /docs/ HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void anotherHostIsRefusedSoAPageCannotReachTheStackThroughDnsRebinding() throws Exception {
+        int port = stack.baseUrl().getPort();
+        for (String host : List.of("attacker.example:" + port, "attacker.example", "127.0.0.1.nip.io:" + port, "localhost:" + (port + 1))) {
+            String answer = rawGet(host);
+            assertTrue(answer.startsWith("HTTP/1.1 421 "), host + ": " + answer.lines().findFirst().orElse(""));
+            assertTrue(answer.contains("application/problem+json") && answer.contains("misdirected-request"), answer);
+        }
+        for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port)) {
+            assertTrue(rawGet(host).startsWith("HTTP/1.1 200 "), host);
+        }
     }
 
     @Test
@@ -106,5 +249,29 @@ class LocalSecurityTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theDataDirectoryIsTheOwnersOnly(@TempDir Path temporary) throws Exception {
+        Path created = temporary.resolve(".users-api").resolve("prod");
+        LocalStack.ownerOnlyDirectory(created);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.getParent())), "and the parent it made");
+
+        Path existing = Files.createDirectory(temporary.resolve("old"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        LocalStack.ownerOnlyDirectory(existing);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)), "an old world-readable one is narrowed");
+    }
+
+    @Test
+    void theJwtKeyComesFromAFileOrTheEnvironmentNotOnlyTheCommandLine(@TempDir Path temporary) throws Exception {
+        Path file = Files.writeString(temporary.resolve("jwt.key"), KEY + "\n");
+        assertEquals(Optional.of(KEY), LocalOptions.parse(Map.of(), "--jwt-key-file", file.toString()).jwtKey());
+        assertEquals(Optional.of(KEY), LocalOptions.parse(Map.of("USERS_API_JWT_KEY", KEY)).jwtKey());
+        assertEquals(Optional.of("from-the-file-which-wins-over-the-variable"), LocalOptions.parse(Map.of("USERS_API_JWT_KEY", KEY),
+                "--jwt-key-file", Files.writeString(temporary.resolve("other.key"), "from-the-file-which-wins-over-the-variable").toString()).jwtKey());
+        assertEquals(Optional.empty(), LocalOptions.parse(Map.of()).jwtKey());
+        assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(Map.of(), "--jwt-key-file", temporary.resolve("missing").toString()));
+        assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(Map.of("USERS_API_JWT_KEY", "short")));
     }
 }

@@ -4,8 +4,12 @@ import com.pulumi.Context;
 import com.pulumi.Pulumi;
 import com.pulumi.kubernetes.core.v1.Namespace;
 import com.pulumi.kubernetes.core.v1.NamespaceArgs;
+import com.pulumi.kubernetes.core.v1.PersistentVolumeClaim;
+import com.pulumi.kubernetes.core.v1.PersistentVolumeClaimArgs;
 import com.pulumi.kubernetes.core.v1.ServiceAccount;
 import com.pulumi.kubernetes.core.v1.ServiceAccountArgs;
+import com.pulumi.kubernetes.core.v1.inputs.PersistentVolumeClaimSpecArgs;
+import com.pulumi.kubernetes.core.v1.inputs.ResourceRequirementsArgs;
 import com.pulumi.kubernetes.helm.v3.Release;
 import com.pulumi.kubernetes.helm.v3.ReleaseArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
@@ -89,6 +93,20 @@ public final class OperatorBootstrap {
                                         .namespace(String.valueOf(subject.get("namespace")))
                                         .build()).toList())
                                 .build()));
+                    }
+                    case "PersistentVolumeClaim" -> {
+                        // The workspace's caches (base/workspace-cache.yaml).
+                        Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
+                        Map<String, Object> resources = (Map<String, Object>) spec.get("resources");
+                        workspace.add(new PersistentVolumeClaim(name, PersistentVolumeClaimArgs.builder()
+                                .metadata(meta(metadata))
+                                .spec(PersistentVolumeClaimSpecArgs.builder()
+                                        .accessModes((List<String>) spec.get("accessModes"))
+                                        .resources(ResourceRequirementsArgs.builder()
+                                                .requests(Map.of("storage", String.valueOf(((Map<String, Object>) resources.get("requests")).get("storage"))))
+                                                .build())
+                                        .build())
+                                .build(), inNamespace(namespaces, namespace)));
                     }
                     case "Stack" -> {
                         List<Resource> before = new ArrayList<>(workspace);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pulumi.kubernetes.core.v1.Namespace;
+import com.pulumi.kubernetes.core.v1.PersistentVolumeClaim;
 import com.pulumi.kubernetes.core.v1.ServiceAccount;
 import com.pulumi.kubernetes.helm.v3.Release;
 import com.pulumi.kubernetes.rbac.v1.ClusterRoleBinding;
@@ -92,6 +93,13 @@ class OperatorBootstrapTest {
             assertEquals("system:auth-delegator", PulumiTest.extractValue(binding.roleRef()).name());
         }
         assertEquals(3, all(ClusterRoleBinding.class).size());
+    }
+
+    @Test
+    void eachEnvironmentsWorkspaceGetsTheCacheClaimItsStackMounts() {
+        List<String> claims = all(PersistentVolumeClaim.class).stream()
+                .map(claim -> PulumiTest.extractValue(claim.metadata()).name().orElseThrow()).sorted().toList();
+        assertEquals(List.of("users-api-workspace-cache-dev", "users-api-workspace-cache-prod", "users-api-workspace-cache-staging"), claims);
     }
 
     @Test

@@ -91,7 +91,7 @@ public final class Alarms extends ComponentResource {
 
         // More than 5% of requests answered 5xx, with at least 20 requests a minute, in 3 of 5 minutes.
         mathAlarm(name + "-api-5xx-rate", "More than 5% of API requests answered 5xx in 3 of 5 minutes",
-                "IF(requests >= 20, 100 * errors / requests, 0)", 60, 5, 3, 5.0, Map.of(
+                "IF(requests >= 20, 100 * errors / requests, 0)", 60, 5, 3, 5.0, ordered(
                         "errors", new Metric("AWS/ApiGateway", "5xx", api),
                         "requests", new Metric("AWS/ApiGateway", "Count", api)), "Sum");
         new MetricAlarm(name + "-api-p99-latency", base("API p99 latency above a tenth of the function timeout for 15 minutes. Runbook: " + RUNBOOK + "api-p99-latency")
@@ -170,6 +170,14 @@ public final class Alarms extends ComponentResource {
         statement.add("Action", actionList);
         statement.addProperty("Resource", "*");
         return statement;
+    }
+
+    /** Metric queries in a fixed order: Map.of's order changes from one JVM to the next, and with it every preview. */
+    private static Map<String, Metric> ordered(String firstId, Metric first, String secondId, Metric second) {
+        Map<String, Metric> metrics = new java.util.LinkedHashMap<>();
+        metrics.put(firstId, first);
+        metrics.put(secondId, second);
+        return metrics;
     }
 
     private static Map<String, Metric> perOperation(String metric, DeclaredTable table) {

@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 public final class DeclaredTable extends ComponentResource {
     private final Table table;
+    private final Optional<Output<String>> kmsKeyArn;
 
     public DeclaredTable(String name, TableDeclaration declaration, boolean protectData, Map<String, String> tags,
                       ComponentResourceOptions options) {
@@ -42,6 +43,7 @@ public final class DeclaredTable extends ComponentResource {
                     .build(), children);
             kmsKeyArn = Optional.of(key.arn());
         }
+        this.kmsKeyArn = kmsKeyArn;
         var encryption = TableServerSideEncryptionArgs.builder().enabled(declaration.encryption().enabled());
         kmsKeyArn.ifPresent(encryption::kmsKeyArn);
 
@@ -95,6 +97,11 @@ public final class DeclaredTable extends ComponentResource {
 
     public Output<String> streamArn() {
         return table.streamArn();
+    }
+
+    /** The customer-managed key the table is encrypted with, when it has one (AWS-owned or AWS-managed keys: empty). */
+    public Optional<Output<String>> kmsKeyArn() {
+        return kmsKeyArn;
     }
 
     /** The ARN of an index, the resource a Query on it is authorized against. */

@@ -4,10 +4,18 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.pulumi.core.Output;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /** IAM policy documents, each statement naming exact actions on exact resources. */
 final class IamPolicies {
-    record Statement(List<String> actions, List<String> resources) {}
+    /** {@code conditions}: operator to condition key to value, as a policy's Condition block. */
+    record Statement(List<String> actions, List<String> resources, Map<String, Map<String, String>> conditions) {
+        Statement(List<String> actions, List<String> resources) {
+            this(actions, resources, Map.of());
+        }
+    }
 
     private IamPolicies() {}
 
@@ -35,6 +43,18 @@ final class IamPolicies {
         return resources.applyValue(arns -> new Statement(actions, arns));
     }
 
+    /**
+     * kms:Decrypt on a table's customer-managed key, only when DynamoDB asks on the caller's behalf.
+     * When a caller first reaches an encrypted table, and again after five minutes without use,
+     * DynamoDB asks KMS to decrypt the table key with the caller's own permissions ("How Amazon
+     * DynamoDB uses AWS KMS", KMS Developer Guide: table keys, table key caching); the key policy
+     * that page gives allows it only through DynamoDB ({@code kms:ViaService}).
+     */
+    static Optional<Output<Statement>> decryptThroughDynamoDb(DeclaredTable table, String region) {
+        return table.kmsKeyArn().map(key -> key.applyValue(arn -> new Statement(List.of("kms:Decrypt"), List.of(arn),
+                Map.of("StringEquals", Map.of("kms:ViaService", "dynamodb." + region + ".amazonaws.com")))));
+    }
+
     private static JsonObject allowStatement(Statement statement) {
         JsonObject json = new JsonObject();
         json.addProperty("Effect", "Allow");
@@ -44,6 +64,15 @@ final class IamPolicies {
         JsonArray resources = new JsonArray();
         statement.resources().forEach(resources::add);
         json.add("Resource", resources);
+        if (!statement.conditions().isEmpty()) {
+            JsonObject conditions = new JsonObject();
+            new TreeMap<>(statement.conditions()).forEach((operator, values) -> {
+                JsonObject keys = new JsonObject();
+                new TreeMap<>(values).forEach(keys::addProperty);
+                conditions.add(operator, keys);
+            });
+            json.add("Condition", conditions);
+        }
         return json;
     }
 

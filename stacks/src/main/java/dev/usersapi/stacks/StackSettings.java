@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public record StackSettings(
         String stack,
+        String region,
         TableDeclaration table,
         TableDeclaration idempotencyTable,
         StreamConsumerDeclaration streamConsumer,
@@ -26,6 +27,9 @@ public record StackSettings(
 
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
     public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData", "backup");
+
+    /** The AWS provider's region setting, which the program reads too. */
+    public static final String REGION_KEY = "aws:region";
 
     /** One function's size; {@code reservedConcurrency} caps it and keeps that much of the account's concurrency for it. */
     public record Function(int memoryMb, int timeoutSeconds, int reservedConcurrency) {}
@@ -64,6 +68,12 @@ public record StackSettings(
     /** Lambda's application log levels (Lambda developer guide, "Log-level filtering"). */
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
 
+    /**
+     * The stacks whose users are real: the pack's {@code users-retention-off} rule is mandatory
+     * there (policy/config/&lt;stack&gt;.json; a test keeps the two equal), so no retention deletes them.
+     */
+    static final Set<String> STACKS_THAT_KEEP_USERS = Set.of("staging", "prod");
+
     /** CloudWatch Logs accepts only these retention periods. */
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -76,6 +86,8 @@ public record StackSettings(
         ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled", "subscriptions");
         StackSettings settings = new StackSettings(
                 file.stack(),
+                file.value(REGION_KEY).map(String::valueOf).orElseThrow(() -> new StackDeclarationException(
+                        REGION_KEY + " must be set: the stack's resources and the conditions of its policies name the region")),
                 file.table(),
                 file.idempotencyTable(),
                 file.streamConsumer(),
@@ -130,6 +142,9 @@ public record StackSettings(
             if (!declared.billingMode().equals("PAY_PER_REQUEST")) {
                 throw new StackDeclarationException(PolicyMessages.PAY_PER_REQUEST);
             }
+        }
+        if (STACKS_THAT_KEEP_USERS.contains(stack) && table.retention().isPresent()) {
+            throw new StackDeclarationException(PolicyMessages.USERS_KEPT);
         }
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");

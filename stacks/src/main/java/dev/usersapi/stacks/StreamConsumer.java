@@ -11,6 +11,7 @@ import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,13 @@ import java.util.Map;
  */
 public final class StreamConsumer extends ComponentResource {
     static final String HANDLER = "dev.usersapi.stream.UserStreamHandler::handleRequest";
-    /** Fourteen days, SQS's longest: time to look at a failed batch and replay it. */
+    /**
+     * Fourteen days, SQS's longest. A message holds only the batch's shard and sequence range
+     * (DDBStreamBatchInfo), not its records: those can be replayed only while the stream keeps
+     * them, 24 hours from each write, so the queue's alarm pages at once and the maximum record age
+     * is kept well inside that window (docs/runbooks.md#replay). Past it, the message still says
+     * which changes were lost.
+     */
     private static final int FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
 
     private final Queue failures;
@@ -37,15 +44,17 @@ public final class StreamConsumer extends ComponentResource {
                 .messageRetentionSeconds(FAILURE_RETENTION_SECONDS)
                 .tags(tags)
                 .build(), children);
+        // The event source mapping reads the stream with this role; the stream is encrypted with the table's key.
+        List<Output<IamPolicies.Statement>> permissions = new ArrayList<>(List.of(
+                IamPolicies.statement(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                        table.streamArn().applyValue(List::of)),
+                // ListStreams is authorized on the table's streams, never on every table's.
+                IamPolicies.statement(List.of("dynamodb:ListStreams"),
+                        table.arn().applyValue(arn -> List.of(arn + "/stream/*"))),
+                IamPolicies.statement(List.of("sqs:SendMessage"), failures.arn().applyValue(List::of))));
+        IamPolicies.decryptThroughDynamoDb(table, settings.region()).ifPresent(permissions::add);
         this.function = new JavaFunction(name, HANDLER, jar, settings.functions().stream(), settings.functions(), Map.of(),
-                List.of(
-                        IamPolicies.statement(List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
-                                table.streamArn().applyValue(List::of)),
-                        // ListStreams is authorized on the table's streams, never on every table's.
-                        IamPolicies.statement(List.of("dynamodb:ListStreams"),
-                                table.arn().applyValue(arn -> List.of(arn + "/stream/*"))),
-                        IamPolicies.statement(List.of("sqs:SendMessage"), failures.arn().applyValue(List::of))),
-                tags, ComponentResourceOptions.builder().parent(this).build());
+                permissions, tags, ComponentResourceOptions.builder().parent(this).build());
         var consumer = settings.streamConsumer();
         this.mapping = new EventSourceMapping(name + "-mapping", EventSourceMappingArgs.builder()
                 .eventSourceArn(table.streamArn())

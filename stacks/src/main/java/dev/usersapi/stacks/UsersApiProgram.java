@@ -8,6 +8,7 @@ import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class UsersApiProgram {
         for (String key : StackSettings.KEYS) {
             ctx.config().getObject(key, Object.class).ifPresent(value -> config.put(StackFile.PROJECT + ":" + key, value));
         }
+        ctx.config("aws").get("region").ifPresent(region -> config.put(StackSettings.REGION_KEY, region));
         return config;
     }
 
@@ -67,15 +69,17 @@ public final class UsersApiProgram {
                 // a slow table ends as the handler's 503 and fault log line, never as Lambda's timeout.
                 "USERS_DYNAMODB_CALL_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings))),
                 "USERS_DYNAMODB_ATTEMPT_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings) * 3 / 8)));
+        List<Output<IamPolicies.Statement>> apiPermissions = new ArrayList<>(List.of(
+                IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
+                IamPolicies.statement(List.of("dynamodb:Query"), table.indexArn(emailIndex).applyValue(List::of)),
+                IamPolicies.statement(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"),
+                        idempotencyKeys.arn().applyValue(List::of))));
+        for (DeclaredTable used : List.of(table, idempotencyKeys)) {
+            IamPolicies.decryptThroughDynamoDb(used, settings.region()).ifPresent(apiPermissions::add);
+        }
         JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
-                environment,
-                List.of(
-                        IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                                "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
-                        IamPolicies.statement(List.of("dynamodb:Query"), table.indexArn(emailIndex).applyValue(List::of)),
-                        IamPolicies.statement(List.of("dynamodb:PutItem", "dynamodb:UpdateItem"),
-                                idempotencyKeys.arn().applyValue(List::of))),
-                tags, ComponentResourceOptions.Empty);
+                environment, apiPermissions, tags, ComponentResourceOptions.Empty);
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
                 settings.api(), tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);

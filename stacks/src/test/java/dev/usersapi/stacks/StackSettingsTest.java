@@ -16,17 +16,31 @@ class StackSettingsTest {
     /** The dev stack's config, changed: what `pulumi config set` would do. */
     @SuppressWarnings("unchecked")
     private static StackFile devWith(String key, String field, Object value) {
-        Map<String, Object> document = new Yaml().load(readDev());
+        return stackWith("dev", key, field, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static StackFile stackWith(String stack, String key, String field, Object value) {
+        return StackFile.of(stack, configWith(stack, key, field, value));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> configWith(String stack, String key, String field, Object value) {
+        Map<String, Object> document = new Yaml().load(read(stack));
         Map<String, Object> config = new HashMap<>((Map<String, Object>) document.get("config"));
         Map<String, Object> section = new HashMap<>((Map<String, Object>) config.get(key));
         section.put(field, value);
         config.put(key, section);
-        return StackFile.of("dev", config);
+        return config;
     }
 
     private static String readDev() {
+        return read("dev");
+    }
+
+    private static String read(String stack) {
         try {
-            return java.nio.file.Files.readString(ProjectLayout.current().stackFile("dev"));
+            return java.nio.file.Files.readString(ProjectLayout.current().stackFile(stack));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -55,10 +69,22 @@ class StackSettingsTest {
 
     @Test
     void prodWithoutAJwtIssuerIsRefused() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> config = new HashMap<>((Map<String, Object>) ((Map<String, Object>) new Yaml().load(readDev())).get("config"));
-        var error = assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", config)));
+        Map<String, Object> devKeepingUsers = configWith("dev", "users-api:table", "retention", "off");
+        var error = assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", devKeepingUsers)));
         assertEquals(true, error.getMessage().contains("JWT issuer"), error.getMessage());
+    }
+
+    @Test
+    void aUserRetentionIsRefusedOnProdAndStagingWithThePolicyMessage() {
+        for (String stack : java.util.List.of("prod", "staging")) {
+            var error = assertThrows(StackDeclarationException.class,
+                    () -> StackSettings.from(stackWith(stack, "users-api:table", "retention", "P5D")), stack);
+            assertEquals(PolicyMessages.USERS_KEPT, error.getMessage());
+            assertEquals(java.util.Optional.empty(), StackSettings.from(StackFile.load(ProjectLayout.current(), stack)).table().retention(),
+                    stack + " keeps its users");
+        }
+        assertEquals(java.util.Optional.of(java.time.Duration.ofDays(5)),
+                StackSettings.from(StackFile.load(ProjectLayout.current(), "dev")).table().retention(), "dev's demo retention");
     }
 
     @Test

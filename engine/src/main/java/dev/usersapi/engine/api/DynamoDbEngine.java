@@ -115,7 +115,8 @@ public final class DynamoDbEngine implements AutoCloseable {
             RequestShapes.check(request);
             ObjectNode answer = streamsApi ? streams.dispatch(target.substring(StreamOperations.TARGET_PREFIX.length()), request)
                     : dispatch(target.substring(TARGET_PREFIX.length()), request);
-            return new Answer(200, JsonTrees.bytes(answer));
+            // TagResource and UntagResource answer with no body at all, as DynamoDB does.
+            return new Answer(200, answer == null ? new byte[0] : JsonTrees.bytes(answer));
         } catch (DynamoDbException e) {
             Answer refused = error(e.type(), e.getMessage(), e.status(), e.item());
             if (e.cancellationReasons().isPresent()) {
@@ -169,7 +170,7 @@ public final class DynamoDbEngine implements AutoCloseable {
         return switch (type) {
             case "ValidationException" -> "com.amazon.coral.validate";
             case "UnknownOperationException", "SerializationException", "MissingAuthenticationTokenException",
-                 "IncompleteSignatureException", "InternalFailure" -> "com.amazon.coral.service";
+                 "IncompleteSignatureException", "InternalFailure", "AccessDeniedException" -> "com.amazon.coral.service";
             default -> "com.amazonaws.dynamodb.v20120810";
         };
     }
@@ -178,7 +179,8 @@ public final class DynamoDbEngine implements AutoCloseable {
                                 java.util.Optional<Map<String, dev.usersapi.engine.value.Value>> item) {
         ObjectNode body = JsonTrees.object().put("__type", namespace(type) + "#" + type);
         if (message != null) {
-            body.put("message", message);
+            // Coral's own AccessDeniedException spells its member "Message"; DynamoDB's errors, "message".
+            body.put(type.equals("AccessDeniedException") ? "Message" : "message", message);
         }
         item.ifPresent(seen -> body.set("Item", dev.usersapi.engine.value.AttributeValues.write(seen)));
         return new Answer(status, JsonTrees.bytes(body));

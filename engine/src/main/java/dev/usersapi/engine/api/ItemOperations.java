@@ -31,6 +31,9 @@ import java.util.Optional;
 /** The data plane: single items, queries and scans, batches, with conditions, projections and capacity. */
 final class ItemOperations {
     private static final long PAGE_BYTES = 1024 * 1024;
+    /** The ReturnValues the service model allows; PutItem and DeleteItem then take only NONE and ALL_OLD. */
+    private static final List<String> RETURN_VALUES = List.of("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW");
+    private static final List<String> SELECT = List.of("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES");
 
     private final Map<String, Table> catalog;
 
@@ -39,6 +42,7 @@ final class ItemOperations {
     }
 
     private Table table(JsonNode request) {
+        new Constraints().notNull(request.get("TableName"), "tableName").name(request.get("TableName"), "tableName").check();
         String name = Requests.string(request, "TableName");
         Table table = catalog.get(name);
         if (table == null) {
@@ -86,12 +90,14 @@ final class ItemOperations {
     }
 
     ObjectNode put(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
+        Constraints.returnMembers(request, RETURN_VALUES);
+        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> item = Requests.item(request.path("Item"));
         Requests.checkItem(table, item);
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
         String returnValues = request.path("ReturnValues").asText("NONE");
         if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
@@ -101,11 +107,12 @@ final class ItemOperations {
     }
 
     ObjectNode get(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression"), List.of("AttributesToGet"));
+        Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<List<Path>> projection = projection(request, placeholders);
+        Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
         Optional<Map<String, Value>> item = table.get(key);
         ObjectNode answer = JsonTrees.object();
@@ -117,11 +124,17 @@ final class ItemOperations {
     }
 
     ObjectNode delete(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
+        Constraints.returnMembers(request, RETURN_VALUES);
+        String returnValues = request.path("ReturnValues").asText("NONE");
+        if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
+            throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
+        }
+        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
         return replaceIf(request, table, key, condition, Optional.empty());
     }
@@ -148,7 +161,10 @@ final class ItemOperations {
     }
 
     ObjectNode update(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("UpdateExpression", "ConditionExpression"), List.of("AttributeUpdates", "Expected"));
+        Constraints.returnMembers(request, RETURN_VALUES);
+        Optional<Update> attributeUpdates = Legacy.attributeUpdates(request);
+        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
@@ -158,7 +174,8 @@ final class ItemOperations {
         } catch (ExpressionException e) {
             throw Requests.invalid(e);
         }
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders);
+        update = update.or(() -> attributeUpdates);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
         update.ifPresent(actions -> actions.actions().forEach(action -> {
             if (table.key().isKeyAttribute(action.path().attribute())) {
@@ -166,6 +183,7 @@ final class ItemOperations {
                         + action.path().attribute() + ". This attribute is part of the key");
             }
         }));
+        Optional<Update> finalUpdate = update;
         Table.Written written = table.write(key, current -> {
             if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
                 throw conditionFailed(request, current);
@@ -173,9 +191,14 @@ final class ItemOperations {
             Map<String, Value> base = current.orElseGet(() -> new LinkedHashMap<>(key));
             Map<String, Value> after;
             try {
-                after = update.map(actions -> Evaluator.apply(actions, base)).orElse(base);
+                after = finalUpdate.map(actions -> Evaluator.apply(actions, base)).orElse(base);
             } catch (ExpressionException e) {
-                throw Requests.invalid(e);
+                // AttributeUpdates word a value of the wrong type as DynamoDB's legacy API does.
+                throw attributeUpdates.isPresent() && e.getMessage().equals(Evaluator.INCORRECT_TYPE)
+                        ? DynamoDbException.validation(Legacy.TYPE_MISMATCH) : Requests.invalid(e);
+            } catch (dev.usersapi.engine.value.InvalidValueException e) {
+                // A sum past DynamoDB's number range (API reference, AttributeValue: N) is the caller's error, not the engine's.
+                throw DynamoDbException.validation(e.getMessage());
             }
             Requests.checkItem(table, after);
             return Optional.of(after);
@@ -210,17 +233,32 @@ final class ItemOperations {
     }
 
     ObjectNode query(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+                List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));
+        readMembers(request);
+        Legacy.checkConditions(request.get("QueryFilter"), "queryFilter");
+        Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
+        if (!request.hasNonNull("KeyConditions") && !request.hasNonNull("KeyConditionExpression")) {
+            throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+        }
+        Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         KeySchema key = index.map(Index::key).orElse(table.key());
         Placeholders placeholders = Requests.placeholders(request);
-        Condition keyCondition = condition(request, "KeyConditionExpression", placeholders)
-                .orElseThrow(() -> DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."));
+        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
-        Optional<List<Path>> projection = projection(request, placeholders);
+        Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
-        KeyRange range = KeyRange.of(keyCondition, key);
+        KeyRange range;
+        if (keyCondition.isPresent()) {
+            range = KeyRange.of(keyCondition.get(), key);
+        } else {
+            Legacy.KeyConditions legacy = Legacy.keyConditions(request.get("KeyConditions"), key);
+            range = new KeyRange(legacy.hash(), legacy.sort());
+        }
+        Legacy.checkFilterOnKey(request, key);
+        filter = filter.or(() -> Legacy.filter(request, "QueryFilter"));
         NavigableMap<StorageKey, Map<String, Value>> partition = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.partition(range.hash()))
                 .orElseGet(() -> table.partition(range.hash()));
         boolean forward = request.path("ScanIndexForward").asBoolean(true);
@@ -229,6 +267,40 @@ final class ItemOperations {
             partition = forward ? partition.tailMap(start.get(), false) : partition.headMap(start.get(), false);
         }
         return page(request, table, index, (forward ? partition : partition.descendingMap()).values(), range::matches, filter, projection);
+    }
+
+    /** Query's and Scan's Select, IndexName, Limit and ReturnConsumedCapacity (API reference, Query and Scan). */
+    private static void readMembers(JsonNode request) {
+        new Constraints().oneOf(request.get("Select"), "select", SELECT).name(request.get("IndexName"), "indexName")
+                .oneOf(request.get("ReturnConsumedCapacity"), "returnConsumedCapacity", List.of("INDEXES", "TOTAL", "NONE"))
+                .range(request.get("Limit"), "limit", 1, Integer.MAX_VALUE).check();
+    }
+
+    /**
+     * Select against what the request projects (API reference, Query: Select): SPECIFIC_ATTRIBUTES
+     * needs a projection and a projection allows only it; ALL_PROJECTED_ATTRIBUTES reads an index;
+     * ALL_ATTRIBUTES reads a global index only if it projects all.
+     */
+    private static void checkSelect(JsonNode request, Optional<Index> index) {
+        if (!request.hasNonNull("Select")) {
+            return;
+        }
+        String select = request.get("Select").asText();
+        String projection = request.hasNonNull("AttributesToGet") ? "AttributesToGet" : request.hasNonNull("ProjectionExpression") ? "ProjectionExpression" : "";
+        if (select.equals("SPECIFIC_ATTRIBUTES") && projection.isEmpty()) {
+            throw DynamoDbException.validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+        }
+        if (!select.equals("SPECIFIC_ATTRIBUTES") && !projection.isEmpty()) {
+            throw DynamoDbException.validation("Cannot specify the " + projection + " when choosing to get "
+                    + (select.equals("COUNT") ? "only the COUNT" : select));
+        }
+        if (select.equals("ALL_PROJECTED_ATTRIBUTES") && index.isEmpty()) {
+            throw DynamoDbException.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+        }
+        if (select.equals("ALL_ATTRIBUTES") && index.filter(i -> i.kind() == Index.Kind.GLOBAL && !i.projectionType().equals("ALL")).isPresent()) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index "
+                    + index.get().name() + " because its projection type is not ALL");
+        }
     }
 
     /** Where a page resumes: just after the ExclusiveStartKey, in the table's or the index's order. */
@@ -243,12 +315,15 @@ final class ItemOperations {
     }
 
     ObjectNode scan(JsonNode request) {
-        Requests.refuseLegacy(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression"), List.of("AttributesToGet", "ScanFilter", "ConditionalOperator"));
+        readMembers(request);
+        Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
+        Legacy.checkConditions(request.get("ScanFilter"), "scanFilter");
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
-        Optional<List<Path>> projection = projection(request, placeholders);
+        Optional<Condition> filter = condition(request, "FilterExpression", placeholders).or(() -> Legacy.filter(request, "ScanFilter"));
+        Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
@@ -319,6 +394,7 @@ final class ItemOperations {
     private ObjectNode page(JsonNode request, Table table, Optional<Index> index, Iterable<Map<String, Value>> items,
                             java.util.function.Predicate<Map<String, Value>> inRange, Optional<Condition> filter,
                             Optional<List<Path>> projection) {
+        checkSelect(request, index);
         int limit = request.path("Limit").asInt(Integer.MAX_VALUE);
         if (request.has("Limit") && limit < 1) {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit
@@ -374,6 +450,8 @@ final class ItemOperations {
         ObjectNode responses = answer.putObject("Responses");
         int keys = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
+            Legacy.checkParameters(entry.getValue(), List.of("ProjectionExpression"), List.of("AttributesToGet"));
+            Legacy.attributesToGet(entry.getValue());
             if (entry.getValue().path("Keys").size() == 0) {
                 throw DynamoDbException.validation("1 validation error detected: Value '[]' at 'requestItems." + entry.getKey()
                         + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
@@ -391,7 +469,7 @@ final class ItemOperations {
             }
             JsonNode tableRequest = entry.getValue();
             Placeholders placeholders = Requests.placeholders(tableRequest);
-            Optional<List<Path>> projection = projection(tableRequest, placeholders);
+            Optional<List<Path>> projection = projection(tableRequest, placeholders).or(() -> Legacy.attributesToGet(tableRequest));
             checkUsed(placeholders);
             ArrayNode items = responses.putArray(entry.getKey());
             double units = 0;

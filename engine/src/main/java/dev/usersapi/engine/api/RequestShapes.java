@@ -38,13 +38,39 @@ final class RequestShapes {
             Map.entry("SequenceNumber", Kind.STRING), Map.entry("ShardIterator", Kind.STRING), Map.entry("ExclusiveStartShardId", Kind.STRING),
             Map.entry("ExclusiveStartStreamArn", Kind.STRING), Map.entry("TransactItems", Kind.ARRAY),
             Map.entry("ClientRequestToken", Kind.STRING), Map.entry("ConditionCheck", Kind.OBJECT), Map.entry("Put", Kind.OBJECT),
-            Map.entry("Update", Kind.OBJECT), Map.entry("Get", Kind.OBJECT));
+            Map.entry("Update", Kind.OBJECT), Map.entry("Get", Kind.OBJECT), Map.entry("Expected", Kind.OBJECT),
+            Map.entry("AttributeUpdates", Kind.OBJECT), Map.entry("KeyConditions", Kind.OBJECT), Map.entry("QueryFilter", Kind.OBJECT),
+            Map.entry("ScanFilter", Kind.OBJECT), Map.entry("AttributesToGet", Kind.ARRAY), Map.entry("ConditionalOperator", Kind.STRING));
 
     /** Members whose values are maps of the caller's own names: their keys are data, not members. */
     private static final java.util.Set<String> MAPS_OF_DATA = java.util.Set.of("Item", "Key", "ExclusiveStartKey", "ExpressionAttributeNames",
-            "ExpressionAttributeValues", "RequestItems");
+            "ExpressionAttributeValues", "RequestItems", "Expected", "AttributeUpdates", "KeyConditions", "QueryFilter", "ScanFilter");
+
+    private static final java.util.Set<String> MAPS_OF_ITEMS = java.util.Set.of("Item", "Key", "ExclusiveStartKey", "ExpressionAttributeValues");
+    /** The members of a Condition, an ExpectedAttributeValue and an AttributeValueUpdate. */
+    private static final Map<String, Kind> LEGACY_MEMBERS = Map.of("ComparisonOperator", Kind.STRING, "AttributeValueList", Kind.ARRAY,
+            "Exists", Kind.BOOLEAN, "Value", Kind.OBJECT, "Action", Kind.STRING);
 
     private RequestShapes() {}
+
+    private static void checkLegacyMembers(JsonNode condition) {
+        condition.fields().forEachRemaining(member -> {
+            Kind kind = LEGACY_MEMBERS.get(member.getKey());
+            JsonNode value = member.getValue();
+            if (kind != null && !value.isNull() && !matches(kind, value)) {
+                throw new DynamoDbException("SerializationException", kind == Kind.OBJECT || kind == Kind.ARRAY
+                        ? "Start of " + (kind == Kind.OBJECT ? "structure or map" : "list") + " found where not expected"
+                        : "Unexpected value type in payload for " + member.getKey(), 400);
+            }
+            if (member.getKey().equals("AttributeValueList")) {
+                value.forEach(element -> {
+                    if (!element.isObject()) {
+                        throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
+                    }
+                });
+            }
+        });
+    }
 
     static void check(JsonNode request) {
         request.fields().forEachRemaining(member -> check(member.getKey(), member.getValue()));
@@ -62,6 +88,14 @@ final class RequestShapes {
         }
         if (MAPS_OF_DATA.contains(name)) {
             value.forEach(entry -> {
+                boolean legacy = !name.equals("ExpressionAttributeNames") && !name.equals("RequestItems") && !MAPS_OF_ITEMS.contains(name);
+                if (legacy) {
+                    if (!entry.isObject()) {
+                        throw new DynamoDbException("SerializationException", "Unexpected value type in payload for " + name, 400);
+                    }
+                    checkLegacyMembers(entry);
+                    return;
+                }
                 if (name.equals("ExpressionAttributeNames") ? !entry.isTextual() : !entry.isObject() && !entry.isArray()) {
                     throw new DynamoDbException("SerializationException", "Unexpected value type in payload for " + name, 400);
                 }
@@ -77,6 +111,20 @@ final class RequestShapes {
                         });
                     }
                 }
+            });
+            return;
+        }
+        if (name.equals("Tags") && value.isArray()) {
+            // A Tag is {Key: string, Value: string}: its Key is not an item's key.
+            value.forEach(tag -> {
+                if (!tag.isObject() && !tag.isNull()) {
+                    throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
+                }
+                tag.fields().forEachRemaining(member -> {
+                    if (!member.getValue().isNull() && !member.getValue().isTextual() && (member.getKey().equals("Key") || member.getKey().equals("Value"))) {
+                        throw new DynamoDbException("SerializationException", "Unexpected value type in payload for " + member.getKey(), 400);
+                    }
+                });
             });
             return;
         }

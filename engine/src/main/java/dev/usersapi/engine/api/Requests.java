@@ -18,8 +18,6 @@ import java.util.Optional;
 /** Reading the parts of a request that many operations share, with DynamoDB's checks and messages. */
 final class Requests {
     static final long MAX_ITEM_BYTES = 400 * 1024;
-    private static final List<String> LEGACY = List.of("Expected", "AttributesToGet", "KeyConditions", "QueryFilter",
-            "ScanFilter", "AttributeUpdates", "ConditionalOperator");
 
     private Requests() {}
 
@@ -39,17 +37,6 @@ final class Requests {
 
     static String lowerFirst(String member) {
         return Character.toLowerCase(member.charAt(0)) + member.substring(1);
-    }
-
-    /** The older parameters have expression equivalents; the engine speaks only the expressions. */
-    static void refuseLegacy(JsonNode request) {
-        for (String member : LEGACY) {
-            if (request.has(member)) {
-                throw DynamoDbException.validation("The legacy parameter " + member
-                        + " is not supported by this engine; use the expression parameters (ConditionExpression, "
-                        + "ProjectionExpression, KeyConditionExpression, FilterExpression, UpdateExpression) instead");
-            }
-        }
     }
 
     static Placeholders placeholders(JsonNode request) {
@@ -91,8 +78,8 @@ final class Requests {
                 || schema.rangeName().filter(range -> !key.containsKey(range)).isPresent()) {
             throw DynamoDbException.validation("The provided key element does not match the schema");
         }
-        checkKeyAttribute(schema.hashName(), schema.hashType(), key.get(schema.hashName()), true);
-        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), key.get(range), true));
+        checkKeyAttribute(schema.hashName(), schema.hashType(), key.get(schema.hashName()), true, true);
+        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), key.get(range), true, false));
         return key;
     }
 
@@ -104,8 +91,8 @@ final class Requests {
                 throw DynamoDbException.validation("One or more parameter values were invalid: Missing the key " + name.get() + " in the item");
             }
         }
-        checkKeyAttribute(schema.hashName(), schema.hashType(), item.get(schema.hashName()), false);
-        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), item.get(range), false));
+        checkKeyAttribute(schema.hashName(), schema.hashType(), item.get(schema.hashName()), false, true);
+        schema.rangeName().ifPresent(range -> checkKeyAttribute(range, schema.rangeType().orElseThrow(), item.get(range), false, false));
         for (var index : table.indexes()) {
             KeySchema indexKey = index.key();
             checkIndexAttribute(index.name(), indexKey.hashName(), indexKey.hashType(), item.get(indexKey.hashName()));
@@ -116,7 +103,12 @@ final class Requests {
         }
     }
 
-    private static void checkKeyAttribute(String name, String type, Value value, boolean inKey) {
+    /**
+     * A key attribute: of its declared type, not empty, and within the key size limits (developer
+     * guide, "Service, account, and table quotas": a partition key value at most 2048 bytes, a
+     * sort key value at most 1024).
+     */
+    private static void checkKeyAttribute(String name, String type, Value value, boolean inKey, boolean hash) {
         if (!value.type().equals(type)) {
             throw DynamoDbException.validation(inKey ? "The provided key element does not match the schema"
                     : "One or more parameter values were invalid: Type mismatch for key " + name + " expected: " + type + " actual: " + value.type());
@@ -126,9 +118,13 @@ final class Requests {
             throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
                     + (value instanceof Value.S ? "string" : "binary") + " value. Key: " + name);
         }
-        long size = ItemSizes.of(value);
-        if (size > 2048) {
+        long size = value instanceof Value.S s ? s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                : value instanceof Value.B b ? b.value().length() : 0;
+        if (hash && size > 2048) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+        }
+        if (!hash && size > 1024) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 /** The control plane: tables, their indexes and settings, as CreateTable and DescribeTable define them. */
 final class TableOperations {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
-    private static final String ACCOUNT = "000000000000";
+    static final String ACCOUNT = "000000000000";
     private static final String REGION = "us-east-1";
 
     private final Map<String, Table> catalog;
@@ -126,13 +126,9 @@ final class TableOperations {
     }
 
     private static String tableName(JsonNode request) {
-        String name = Requests.string(request, "TableName");
-        if (!TABLE_NAME.matcher(name).matches()) {
-            throw DynamoDbException.validation(name.length() < 3 || name.length() > 255
-                    ? "1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
-                    : "1 validation error detected: Value '" + name + "' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-        }
-        return name;
+        TableDefinitions.tableName(request);
+        new Constraints().name(request.get("TableName"), "tableName").check();
+        return request.get("TableName").asText();
     }
 
     Table table(JsonNode request) {
@@ -145,6 +141,7 @@ final class TableOperations {
     }
 
     ObjectNode create(JsonNode request) {
+        TableDefinitions.check(request);
         Table table = build(request, clock.instant());
         table.settings().streamViewType().ifPresent(view -> table.stream(Optional.of(newStream(table, view))));
         if (catalog.putIfAbsent(table.name(), table) != null) {
@@ -286,8 +283,8 @@ final class TableOperations {
         }
         Optional<String> stream = request.path("StreamSpecification").path("StreamEnabled").asBoolean(false)
                 ? Optional.of(request.path("StreamSpecification").path("StreamViewType").asText()) : Optional.empty();
-        Map<String, String> tags = new LinkedHashMap<>();
-        request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+        Map<String, String> tags = Tagging.read(request.path("Tags"));
+        Tagging.checkCount(tags);
         return new Table(name, key, types, indexes, created, new TableSettings(billing,
                 throughput.path("ReadCapacityUnits").asLong(0), throughput.path("WriteCapacityUnits").asLong(0), stream, false, tags), store, itemCollectionLimit);
     }
@@ -386,6 +383,8 @@ final class TableOperations {
     }
 
     ObjectNode list(JsonNode request) {
+        // API reference, ListTables: Limit 1 to 100; ExclusiveStartTableName a table name.
+        new Constraints().range(request.get("Limit"), "limit", 1, 100).name(request.get("ExclusiveStartTableName"), "exclusiveStartTableName").check();
         TreeSet<String> names = new TreeSet<>(catalog.keySet());
         Optional<String> start = Requests.optionalString(request, "ExclusiveStartTableName");
         int limit = request.path("Limit").asInt(100);
@@ -522,29 +521,50 @@ final class TableOperations {
         return answer;
     }
 
-    private Table byArn(JsonNode request) {
-        String arn = Requests.string(request, "ResourceArn");
-        String prefix = arn(""); 
-        if (!arn.startsWith(prefix) || !catalog.containsKey(arn.substring(prefix.length()))) {
-            throw DynamoDbException.notFound("Requested resource not found: ResourceArn: " + arn + " not found");
+    /** The table a tagging call names; DynamoDB's typo "ResourcArn" is in its message, as dynalite's suite records it. */
+    private Table byArn(JsonNode request, String operation, Runnable requiredMembers, Runnable nonEmpty, boolean namedInMessage) {
+        String name = Tagging.tableOf(request, operation, requiredMembers, nonEmpty);
+        Table table = catalog.get(name);
+        if (table == null) {
+            throw DynamoDbException.notFound(namedInMessage
+                    ? "Requested resource not found: ResourcArn: " + request.get("ResourceArn").asText() + " not found"
+                    : "Requested resource not found");
         }
-        return catalog.get(arn.substring(prefix.length()));
+        return table;
     }
 
     ObjectNode tag(JsonNode request) {
-        Table table = byArn(request);
+        Table table = byArn(request, "TagResource", () -> {
+            if (!request.hasNonNull("Tags")) {
+                throw DynamoDbException.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+            }
+        }, () -> {
+            if (request.get("Tags").isEmpty()) {
+                throw DynamoDbException.validation("Atleast one Tag needs to be provided as Input.");
+            }
+        }, true);
         Map<String, String> tags = new LinkedHashMap<>(table.settings().tags());
-        request.path("Tags").forEach(tag -> tags.put(tag.path("Key").asText(), tag.path("Value").asText()));
+        tags.putAll(Tagging.read(request.get("Tags")));
+        Tagging.checkCount(tags);
         retag(table, tags);
-        return JsonTrees.object();
+        return null;
     }
 
     ObjectNode untag(JsonNode request) {
-        Table table = byArn(request);
+        Table table = byArn(request, "UntagResource", () -> {
+            if (!request.hasNonNull("TagKeys")) {
+                throw DynamoDbException.validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+            }
+        }, () -> {
+            if (request.get("TagKeys").isEmpty()) {
+                throw DynamoDbException.validation("Atleast one Tag Key needs to be provided as Input.");
+            }
+        }, false);
         Map<String, String> tags = new LinkedHashMap<>(table.settings().tags());
-        request.path("TagKeys").forEach(key -> tags.remove(key.asText()));
+        // Removing a key the table does not have is no error (API reference, UntagResource).
+        request.get("TagKeys").forEach(key -> tags.remove(key.asText()));
         retag(table, tags);
-        return JsonTrees.object();
+        return null;
     }
 
     private void retag(Table table, Map<String, String> tags) {
@@ -555,10 +575,10 @@ final class TableOperations {
     }
 
     ObjectNode listTags(JsonNode request) {
-        Table table = byArn(request);
+        Table table = byArn(request, "ListTagsOfResource", () -> {}, () -> {}, true);
         ObjectNode answer = JsonTrees.object();
         ArrayNode tags = answer.putArray("Tags");
-        table.settings().tags().forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
+        new java.util.TreeMap<>(table.settings().tags()).forEach((key, value) -> tags.addObject().put("Key", key).put("Value", value));
         return answer;
     }
 }

@@ -146,11 +146,16 @@ final class TransactionOperations {
                     return past ? COLLECTION_TOO_LARGE : NO_REASON;
                 });
             }
+            // The writes reach the store as one atomic write: a crash keeps the whole transaction or none of it.
+            List<Table.Pending> writes = new ArrayList<>();
             for (int i = 0; i < actions.size(); i++) {
                 Action action = actions.get(i);
                 if (!action.kind().equals("ConditionCheck")) {
-                    action.table().applyChecked(action.key(), results.get(i));
+                    writes.add(action.table().prepareChecked(action.key(), results.get(i)));
                 }
+            }
+            Table.commit(writes);
+            for (int i = 0; i < actions.size(); i++) {
                 long size = Math.max(current.get(i).map(ItemSizes::of).orElse(0L), results.get(i).map(ItemSizes::of).orElse(0L));
                 // A transactional write costs two units for each unit a plain write would.
                 units += 2 * Math.max(1, Math.ceil(size / 1024.0));

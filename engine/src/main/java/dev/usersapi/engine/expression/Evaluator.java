@@ -298,8 +298,11 @@ public final class Evaluator {
         throw incorrectType();
     }
 
+    /** DynamoDB's words for an operand of the wrong type in an update. */
+    public static final String INCORRECT_TYPE = "An operand in the update expression has an incorrect data type";
+
     private static ExpressionException incorrectType() {
-        return new ExpressionException("An operand in the update expression has an incorrect data type");
+        return new ExpressionException(INCORRECT_TYPE);
     }
 
     /** DynamoDB's way of printing a value in messages: {@code {N:5}}, {@code {S:abc}}. */

@@ -13,20 +13,20 @@ public record Update(List<Action> actions) {
         Path path();
     }
 
-    record Set(Path path, SetValue value) implements Action {}
-    record Remove(Path path) implements Action {}
-    record Add(Path path, Value value) implements Action {}
-    record Delete(Path path, Value value) implements Action {}
+    public record Set(Path path, SetValue value) implements Action {}
+    public record Remove(Path path) implements Action {}
+    public record Add(Path path, Value value) implements Action {}
+    public record Delete(Path path, Value value) implements Action {}
 
     /** The right-hand side of a SET: an operand, or two added or subtracted. */
     public sealed interface SetValue permits Single, Plus, Minus {}
-    record Single(SetOperand operand) implements SetValue {}
-    record Plus(SetOperand left, SetOperand right) implements SetValue {}
-    record Minus(SetOperand left, SetOperand right) implements SetValue {}
+    public record Single(SetOperand operand) implements SetValue {}
+    public record Plus(SetOperand left, SetOperand right) implements SetValue {}
+    public record Minus(SetOperand left, SetOperand right) implements SetValue {}
 
     public sealed interface SetOperand permits PathValue, Literal, IfNotExists, ListAppend {}
-    record PathValue(Path path) implements SetOperand {}
-    record Literal(Value value) implements SetOperand {}
-    record IfNotExists(Path path, SetOperand fallback) implements SetOperand {}
-    record ListAppend(SetOperand first, SetOperand second) implements SetOperand {}
+    public record PathValue(Path path) implements SetOperand {}
+    public record Literal(Value value) implements SetOperand {}
+    public record IfNotExists(Path path, SetOperand fallback) implements SetOperand {}
+    public record ListAppend(SetOperand first, SetOperand second) implements SetOperand {}
 }

@@ -21,7 +21,13 @@ import java.util.Map;
  * engine's 300 ms start in a fresh JVM, for work a tree of nodes does not need.
  */
 public final class JsonTrees {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Jackson refuses member names past 50,000 characters by default; DynamoDB allows attribute
+     * names of up to 64 KB (developer guide, "Service, account, and table quotas": attribute names),
+     * so the reader allows names up to the 400 KB an item can hold.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNameLength(400 * 1024).build()).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonTrees() {}

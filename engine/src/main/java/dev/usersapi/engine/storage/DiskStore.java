@@ -22,7 +22,10 @@ import org.rocksdb.WriteOptions;
 
 /**
  * Tables in a RocksDB database. Every write goes to RocksDB's write-ahead log before the engine
- * answers, so an acknowledged write survives a kill of the process (SIGKILL). The log is not
+ * answers, so an acknowledged write survives a kill of the process (SIGKILL), and each is one
+ * atomic write (a WriteBatch: an item's change with its stream record, or a whole transaction),
+ * so a kill keeps it whole or not at all. RocksDB groups concurrent writers' batches into one
+ * log write itself. The log is not
  * fsynced per write: an operating-system crash or power loss can lose what the OS had not yet
  * flushed. Keys: {@code t/<table>} for a table's definition, {@code i/<table>/<key JSON>} for items,
  * {@code s/<stream ARN>/<sequence number>} for stream records' headers and {@code r/...} for the
@@ -89,9 +92,13 @@ public final class DiskStore implements Store {
         byte[] from = bytes(itemsPrefix(name));
         byte[] to = Arrays.copyOf(from, from.length);
         to[to.length - 1]++;
+        // One atomic write: a crash leaves the table with its items or neither.
         write(() -> {
-            db.deleteRange(writes, from, to);
-            db.delete(writes, bytes("t/" + name));
+            try (WriteBatch both = new WriteBatch()) {
+                both.deleteRange(from, to);
+                both.delete(bytes("t/" + name));
+                db.write(writes, both);
+            }
         });
     }
 
@@ -131,14 +138,33 @@ public final class DiskStore implements Store {
     }
 
     @Override
-    public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
-        write(() -> db.put(writes, bytes(itemsPrefix(table) + json(key)),
-                bytes(dev.usersapi.engine.json.JsonTrees.text(AttributeValues.write(item, leading)))));
-    }
+    public void write(java.util.function.Consumer<Batch> writes) {
+        write(() -> {
+            try (WriteBatch batch = new WriteBatch()) {
+                writes.accept(new Batch() {
+                    public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
+                        write(() -> batch.put(bytes(itemsPrefix(table) + json(key)),
+                                bytes(dev.usersapi.engine.json.JsonTrees.text(AttributeValues.write(item, leading)))));
+                    }
 
-    @Override
-    public void remove(String table, Map<String, Value> key) {
-        write(() -> db.delete(writes, bytes(itemsPrefix(table) + json(key))));
+                    public void remove(String table, Map<String, Value> key) {
+                        write(() -> batch.delete(bytes(itemsPrefix(table) + json(key))));
+                    }
+
+                    public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
+                        write(() -> {
+                            batch.put(bytes(recordsPrefix(stream) + sequence), record);
+                            batch.put(bytes(headersPrefix(stream) + sequence), header);
+                        });
+                    }
+                });
+                if (closed) {
+                    // RocksDB's handle is freed at close: a write through it would crash the process, not fail.
+                    throw new IllegalStateException("the engine is closed");
+                }
+                db.write(this.writes, batch);
+            }
+        });
     }
 
     private static String headersPrefix(String stream) {
@@ -147,17 +173,6 @@ public final class DiskStore implements Store {
 
     private static String recordsPrefix(String stream) {
         return "r/" + stream + "/";
-    }
-
-    @Override
-    public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
-        write(() -> {
-            try (WriteBatch both = new WriteBatch()) {
-                both.put(bytes(recordsPrefix(stream) + sequence), record);
-                both.put(bytes(headersPrefix(stream) + sequence), header);
-                db.write(writes, both);
-            }
-        });
     }
 
     @Override

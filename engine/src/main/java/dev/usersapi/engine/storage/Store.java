@@ -24,17 +24,27 @@ public interface Store extends AutoCloseable {
     /** The item stored under a row's key now, if any. */
     java.util.Optional<byte[]> item(byte[] rowKey);
 
-    /** {@code leading}: the attributes to write first, those a reopen reads (see {@code AttributeValues.storedAttributes}). */
-    void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading);
+    /** Writes that reach the store as one: after a crash, all of them are there or none. */
+    interface Batch {
+        /** {@code leading}: the attributes to write first, those a reopen reads (see {@code AttributeValues.storedAttributes}). */
+        void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading);
 
-    void remove(String table, Map<String, Value> key);
+        void remove(String table, Map<String, Value> key);
+
+        /**
+         * A stream record, filed under its stream and its (fixed-width) sequence number: its header
+         * (what a reopen needs) apart from the whole record (what a reader needs), so a reopen reads
+         * the headers only.
+         */
+        void putRecord(String stream, String sequence, byte[] header, byte[] record);
+    }
 
     /**
-     * A stream record, filed under its stream and its (fixed-width) sequence number: its header
-     * (what a reopen needs) apart from the whole record (what a reader needs), so a reopen reads
-     * the headers only.
+     * Writes what {@code writes} adds to the batch as one atomic write, in the store for good (in
+     * RocksDB's write-ahead log) on return: an item's change with its stream record, a
+     * transaction's changes with theirs.
      */
-    void putRecord(String stream, String sequence, byte[] header, byte[] record);
+    void write(java.util.function.Consumer<Batch> writes);
 
     /** A stream's record headers, in sequence order. */
     Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream);
@@ -76,13 +86,7 @@ public interface Store extends AutoCloseable {
                 return java.util.Optional.empty();
             }
 
-            public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
-            }
-
-            public void remove(String table, Map<String, Value> key) {
-            }
-
-            public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
+            public void write(java.util.function.Consumer<Batch> writes) {
             }
 
             public Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream) {

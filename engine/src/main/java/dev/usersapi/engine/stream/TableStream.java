@@ -110,14 +110,18 @@ public final class TableStream {
     }
 
     /**
-     * Records one change of one item. Called while the item's write lock is held, so an item's
-     * records are in the order of its writes; equal before and after images record nothing.
+     * Records one change of one item, not yet in the store: the caller holds this stream's lock
+     * until it has written the record ({@link #store}) with the change in one atomic write, or
+     * {@link #forget forgotten} it, so no reader sees it before. Called while the item's write
+     * lock is held, so an item's records are in the order of its writes; equal before and after
+     * images record nothing.
      */
-    public synchronized void changed(Map<String, Value> keys, Optional<Map<String, Value>> before, Optional<Map<String, Value>> after,
-                                     Optional<String> userIdentity) {
+    public synchronized Optional<Record> changed(Map<String, Value> keys, Optional<Map<String, Value>> before, Optional<Map<String, Value>> after,
+                                                 Optional<String> userIdentity) {
         if (before.equals(after)) {
-            return;
+            return Optional.empty();
         }
+        trim();
         Instant now = clock.instant();
         long position = trimmed + records.size();
         Shard open = shards.get(shards.size() - 1);
@@ -138,10 +142,19 @@ public final class TableStream {
         String eventId = new UUID(random.nextLong(), random.nextLong()).toString().replace("-", "");
         Record record = new Record(eventId, name, now, keys, shownNew, shownOld, sequence, size, viewType, userIdentity, open.id());
         records.add(new Kept(sequence, now, open.id(), Optional.of(record)));
-        if (store.durable()) {
-            store.putRecord(arn, sequence, StoredRecords.header(record), StoredRecords.encode(record));
+        return Optional.of(record);
+    }
+
+    /** Adds a record made by {@link #changed} to the atomic write that carries its change. */
+    public void store(Record record, dev.usersapi.engine.storage.Store.Batch batch) {
+        batch.putRecord(arn, record.sequenceNumber(), StoredRecords.header(record), StoredRecords.encode(record));
+    }
+
+    /** Takes back the newest record, made by {@link #changed}, whose write failed. */
+    public synchronized void forget(Record record) {
+        if (!records.isEmpty() && records.get(records.size() - 1).sequenceNumber().equals(record.sequenceNumber())) {
+            records.remove(records.size() - 1);
         }
-        trim();
     }
 
     /**

@@ -189,32 +189,39 @@ public final class Table {
 
     /**
      * One write, with {@link #lockOf} held by the caller. The store has it durably (in RocksDB's
-     * write-ahead log) on return. Refused with ItemCollectionSizeLimitExceededException, changing
-     * nothing, if it would grow its item collection past the limit.
+     * write-ahead log) on return, with its stream record in the same atomic write. Refused with
+     * ItemCollectionSizeLimitExceededException, changing nothing, if it would grow its item
+     * collection past the limit.
      */
     public Written applyLocked(Map<String, Value> keyAttributes, Change change, Optional<String> principal) {
-        return apply(keyAttributes, change, principal, true);
+        Pending pending = prepare(keyAttributes, change, principal, true);
+        commit(List.of(pending));
+        return pending.written();
     }
 
     /**
      * A transaction's write, with its lock held, after {@link #collectionsPastLimit} found none
-     * for the whole transaction: it cannot be refused halfway through the transaction's writes.
+     * for the whole transaction: made, not yet written; {@link #commit} writes the transaction's
+     * changes together.
      */
-    public Written applyChecked(Map<String, Value> keyAttributes, Optional<Map<String, Value>> after) {
-        return apply(keyAttributes, ignored -> after, Optional.empty(), false);
+    public Pending prepareChecked(Map<String, Value> keyAttributes, Optional<Map<String, Value>> after) {
+        return prepare(keyAttributes, ignored -> after, Optional.empty(), false);
     }
 
-    private Written apply(Map<String, Value> keyAttributes, Change change, Optional<String> principal, boolean enforceLimit) {
-        StorageKey storage = storageKey(keyAttributes);
-        Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storage));
+    /** One item's change, made and checked under the item's lock, not yet written or seen. */
+    public record Pending(Table table, Map<String, Value> key, Written written, Optional<String> principal) {
+        boolean changes() {
+            return !written.before().equals(written.after());
+        }
+    }
+
+    private Pending prepare(Map<String, Value> keyAttributes, Change change, Optional<String> principal, boolean enforceLimit) {
+        Optional<Map<String, Value>> before = Optional.ofNullable(items.get(storageKey(keyAttributes)));
         before.filter(dev.usersapi.engine.value.StoredItem.class::isInstance)
                 .ifPresent(left -> ((dev.usersapi.engine.value.StoredItem) left).settle());
         Optional<Map<String, Value>> after = change.apply(before);
-        Written written = new Written(before, after);
-        if (before.equals(after)) {
-            return written;
-        }
-        if (hasLocalIndexes()) {
+        Pending pending = new Pending(this, keyAttributes, new Written(before, after), principal);
+        if (pending.changes() && hasLocalIndexes()) {
             long growth = collectionBytes(after) - collectionBytes(before);
             collectionSizes.compute(keyAttributes.get(key.hashName()), (hash, counted) -> {
                 long size = (counted != null ? counted : collectionSizeNow(hash)) + growth;
@@ -224,23 +231,87 @@ public final class Table {
                 return size >= COUNTED_FROM_BYTES ? size : null;
             });
         }
+        return pending;
+    }
+
+    /**
+     * Writes changes, with their items' locks held, as one: the items and their stream records
+     * reach the store in one atomic write (a RocksDB WriteBatch), so a crash keeps all of them or
+     * none, and each change has its record. Only then do readers see them: the streams' locks are
+     * held from the records' sequence numbers to the items' going live, so a stream reader never
+     * sees a record before the store has it, and records are in the order of their numbers.
+     */
+    public static void commit(List<Pending> changes) {
+        List<Pending> writes = changes.stream().filter(Pending::changes).toList();
+        if (writes.isEmpty()) {
+            return;
+        }
+        Map<Table, Optional<dev.usersapi.engine.stream.TableStream>> recording = new java.util.LinkedHashMap<>();
+        for (Pending write : writes) {
+            recording.computeIfAbsent(write.table(), table -> table.streaming ? table.stream : Optional.empty());
+        }
+        // Several streams are locked in one order (their ARNs), so two transactions never wait on each other.
+        List<dev.usersapi.engine.stream.TableStream> streams = recording.values().stream().flatMap(Optional::stream).distinct()
+                .sorted(java.util.Comparator.comparing(dev.usersapi.engine.stream.TableStream::arn)).toList();
+        holding(streams, 0, () -> commitHolding(writes, recording));
+    }
+
+    private static void holding(List<dev.usersapi.engine.stream.TableStream> streams, int next, Runnable then) {
+        if (next == streams.size()) {
+            then.run();
+            return;
+        }
+        synchronized (streams.get(next)) {
+            holding(streams, next + 1, then);
+        }
+    }
+
+    private static void commitHolding(List<Pending> writes, Map<Table, Optional<dev.usersapi.engine.stream.TableStream>> recording) {
+        record Recorded(dev.usersapi.engine.stream.TableStream stream, dev.usersapi.engine.stream.TableStream.Record record) {}
+        List<Recorded> records = new java.util.ArrayList<>();
+        dev.usersapi.engine.storage.Store store = writes.get(0).table().store;
+        try {
+            for (Pending write : writes) {
+                Table table = write.table();
+                recording.get(table).ifPresent(stream -> stream.changed(table.orderedKey(write.key()), write.written().before(),
+                        write.written().after(), write.principal()).ifPresent(record -> records.add(new Recorded(stream, record))));
+            }
+            if (store.durable()) {
+                store.write(batch -> {
+                    for (Pending write : writes) {
+                        Table table = write.table();
+                        Optional<Map<String, Value>> after = write.written().after();
+                        if (after.isPresent()) {
+                            batch.put(table.name, table.orderedKey(write.key()), after.get(), table.indexedAttributes());
+                        } else {
+                            batch.remove(table.name, table.orderedKey(write.key()));
+                        }
+                    }
+                    records.forEach(recorded -> recorded.stream().store(recorded.record(), batch));
+                });
+            }
+        } catch (RuntimeException e) {
+            // Nothing reached the store: the records made for it go, newest first, and no reader has seen them.
+            for (int i = records.size() - 1; i >= 0; i--) {
+                records.get(i).stream().forget(records.get(i).record());
+            }
+            throw e;
+        }
+        writes.forEach(write -> write.table().publish(write));
+    }
+
+    /** A written change goes live: the item replaced (or gone) and re-indexed. */
+    private void publish(Pending write) {
+        StorageKey storage = storageKey(write.key());
+        Optional<Map<String, Value>> before = write.written().before();
+        Optional<Map<String, Value>> after = write.written().after();
         before.ifPresent(old -> indexes.forEach(index -> index.remove(old, key)));
         if (after.isPresent()) {
             items.put(storage, after.get());
             indexes.forEach(index -> index.add(after.get(), key));
-            if (store.durable()) {
-                store.put(name, orderedKey(keyAttributes), after.get(), indexedAttributes());
-            }
         } else {
             items.remove(storage);
-            if (store.durable()) {
-                store.remove(name, orderedKey(keyAttributes));
-            }
         }
-        if (streaming) {
-            stream.ifPresent(changes -> changes.changed(orderedKey(keyAttributes), before, after, principal));
-        }
-        return written;
     }
 
     /** The key attributes, partition key first: the one form the store files a key in. */

@@ -61,6 +61,18 @@ enum KnownDifferences {
      * put in the index; API reference, PutItem: ItemCollectionMetrics "only returned if the table
      * has one or more local secondary indexes"). Without those two, the answers must agree.
      */
+    /**
+     * TagResource and UntagResource succeed with no body ([API reference, TagResource](
+     * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TagResource.html): "If the
+     * action is successful, the service sends back an HTTP 200 response with an empty HTTP body");
+     * dynalite sends the JSON string {@code ""}.
+     */
+    EMPTY_BODY(Pattern.compile(""), Pattern.compile("")) {
+        @Override
+        boolean explains(JsonNode dynalite, JsonNode engine) {
+            return dynalite.isTextual() && dynalite.asText().isEmpty() && engine.isMissingNode();
+        }
+    },
     LOCAL_INDEX_ACCOUNTING(Pattern.compile(""), Pattern.compile("")) {
         @Override
         boolean explains(JsonNode dynalite, JsonNode engine) {

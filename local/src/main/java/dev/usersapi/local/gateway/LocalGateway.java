@@ -257,6 +257,13 @@ public final class LocalGateway implements AutoCloseable {
 
     private HttpApiPayloads.Response answer(FullHttpRequest http, InetSocketAddress client) {
         String requestId = UUID.randomUUID().toString();
+        String host = http.headers().get(HttpHeaderNames.HOST, "");
+        if (!LoopbackHosts.admits(host, port())) {
+            return withRequestId(new Problem(421, "misdirected-request", "Misdirected Request",
+                    "this local server answers only requests for 127.0.0.1:" + port() + " or localhost:" + port()
+                            + (host.isEmpty() ? ", and this one names no Host" : ", not " + LoopbackHosts.shown(host))
+                            + "; a page on another site that reached it through DNS rebinding is refused").response(), requestId);
+        }
         URI target;
         try {
             target = new URI(http.uri());
@@ -278,14 +285,18 @@ public final class LocalGateway implements AutoCloseable {
         var route = routes.select(method, HttpApiPayloads.pathSegments(rawPath));
         ObjectNode payload = HttpApiPayloads.event(request, route, requestId, Instant.now(), port());
         if (authorizer.isPresent()) {
-            var claims = authorizer.get().authorize(Optional.ofNullable(http.headers().get(HttpHeaderNames.AUTHORIZATION)));
-            if (claims.isEmpty()) {
+            var decision = authorizer.get().authorize(Optional.ofNullable(http.headers().get(HttpHeaderNames.AUTHORIZATION)), route.scopes());
+            if (decision instanceof JwtAuthorizer.Decision.Unauthorized unauthorized) {
                 return withRequestId(new HttpApiPayloads.Response(401, Map.of("content-type", "application/json",
-                        "www-authenticate", "Bearer"), List.of(), "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8)), requestId);
+                        "www-authenticate", "Bearer scope=\"\" error=\"invalid_token\" error_description=\"" + unauthorized.reason() + "\""),
+                        List.of(), "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8)), requestId);
+            }
+            if (decision instanceof JwtAuthorizer.Decision.Forbidden) {
+                return withRequestId(message(403, "Forbidden"), requestId);
             }
             var jwt = ((ObjectNode) payload.get("requestContext")).putObject("authorizer").putObject("jwt");
             var claimNodes = jwt.putObject("claims");
-            claims.get().forEach(claimNodes::put);
+            ((JwtAuthorizer.Decision.Authorized) decision).claims().forEach(claimNodes::put);
             jwt.putNull("scopes");
         }
         try {

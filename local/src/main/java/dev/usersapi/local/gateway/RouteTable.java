@@ -16,7 +16,8 @@ import java.util.Optional;
 final class RouteTable {
     static final String DEFAULT_ROUTE = "$default";
 
-    record Selected(String routeKey, Map<String, String> pathParameters) {}
+    /** {@code scopes}: the route's authorizationScopes, any one of which admits a token; none for {@code $default}. */
+    record Selected(String routeKey, Map<String, String> pathParameters, List<String> scopes) {}
 
     private record Template(ApiOperation operation, List<String> segments, long literals) {}
 
@@ -38,10 +39,10 @@ final class RouteTable {
             }
             Optional<Map<String, String>> parameters = fit(template.segments(), segments);
             if (parameters.isPresent()) {
-                return new Selected(template.operation().routeKey(), parameters.get());
+                return new Selected(template.operation().routeKey(), parameters.get(), template.operation().scopes());
             }
         }
-        return new Selected(DEFAULT_ROUTE, Map.of());
+        return new Selected(DEFAULT_ROUTE, Map.of(), List.of());
     }
 
     private static Optional<Map<String, String>> fit(List<String> template, List<String> segments) {

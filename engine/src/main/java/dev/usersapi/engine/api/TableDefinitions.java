@@ -1,0 +1,219 @@
+package dev.usersapi.engine.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.usersapi.engine.table.DynamoDbException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * CreateTable's checks before any table is built, in DynamoDB's order: first the service model's
+ * member constraints (API reference, CreateTable, AttributeDefinition, KeySchemaElement,
+ * LocalSecondaryIndex, GlobalSecondaryIndex, Projection, ProvisionedThroughput), then the rules
+ * between members (a key attribute defined, HASH before RANGE, a local index's range key and
+ * shared hash key, projections, index names unique, at most 5 local and 20 global indexes).
+ */
+final class TableDefinitions {
+    private static final String INVALID = "One or more parameter values were invalid: ";
+
+    private TableDefinitions() {}
+
+    /** DescribeTable's, CreateTable's and DeleteTable's name rules, which DynamoDB words apart. */
+    static void tableName(JsonNode request) {
+        JsonNode name = request.get("TableName");
+        if (name == null || name.isNull()) {
+            throw DynamoDbException.validation("The parameter 'TableName' is required but was not present in the request");
+        }
+        if (name.asText().length() < 3 || name.asText().length() > 255) {
+            throw DynamoDbException.validation("TableName must be at least 3 characters long and at most 255 characters long");
+        }
+    }
+
+    static void check(JsonNode request) {
+        tableName(request);
+        Constraints constraints = new Constraints();
+        JsonNode definitions = request.get("AttributeDefinitions");
+        constraints.notNull(definitions, "attributeDefinitions");
+        each(definitions, "attributeDefinitions", (definition, at) -> constraints.notNull(definition.get("AttributeName"), at + ".attributeName")
+                .notNull(definition.get("AttributeType"), at + ".attributeType").oneOf(definition.get("AttributeType"), at + ".attributeType", List.of("B", "N", "S")));
+        JsonNode name = request.get("TableName");
+        if (!Constraints.shown(name).matches(Constraints.NAME_PATTERN)) {
+            constraints.name(name, "tableName");
+        }
+        constraints.oneOf(request.get("BillingMode"), "billingMode", List.of("PROVISIONED", "PAY_PER_REQUEST"));
+        throughput(constraints, request.get("ProvisionedThroughput"), "provisionedThroughput");
+        keySchema(constraints, request.get("KeySchema"), "keySchema", true);
+        for (String kind : List.of("LocalSecondaryIndexes", "GlobalSecondaryIndexes")) {
+            String member = Requests.lowerFirst(kind);
+            each(request.get(kind), member, (index, at) -> {
+                constraints.notNull(index.get("IndexName"), at + ".indexName").name(index.get("IndexName"), at + ".indexName");
+                keySchema(constraints, index.get("KeySchema"), at + ".keySchema", false);
+                JsonNode projection = index.get("Projection");
+                constraints.notNull(projection, at + ".projection");
+                if (projection != null && !projection.isNull()) {
+                    constraints.oneOf(projection.get("ProjectionType"), at + ".projection.projectionType", List.of("ALL", "INCLUDE", "KEYS_ONLY"))
+                            .length(projection.get("NonKeyAttributes"), at + ".projection.nonKeyAttributes", 1, Integer.MAX_VALUE);
+                }
+                if (kind.startsWith("Global")) {
+                    throughput(constraints, index.get("ProvisionedThroughput"), at + ".provisionedThroughput");
+                }
+            });
+        }
+        constraints.check();
+        rules(request);
+    }
+
+    private interface Element {
+        void check(JsonNode element, String at);
+    }
+
+    private static void each(JsonNode list, String at, Element check) {
+        if (list == null || !list.isArray()) {
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).isObject()) {
+                check.check(list.get(i), at + "." + (i + 1) + ".member");
+            }
+        }
+    }
+
+    private static void throughput(Constraints constraints, JsonNode throughput, String at) {
+        if (throughput == null || throughput.isNull()) {
+            return;
+        }
+        for (String units : List.of("WriteCapacityUnits", "ReadCapacityUnits")) {
+            constraints.notNull(throughput.get(units), at + "." + Requests.lowerFirst(units))
+                    .range(throughput.get(units), at + "." + Requests.lowerFirst(units), 1, Long.MAX_VALUE);
+        }
+    }
+
+    private static void keySchema(Constraints constraints, JsonNode schema, String at, boolean table) {
+        constraints.notNull(schema, at).length(schema, at, 1, 2);
+        each(schema, at, (element, elementAt) -> {
+            constraints.notNull(element.get("AttributeName"), elementAt + ".attributeName").notNull(element.get("KeyType"), elementAt + ".keyType");
+            if (table) {
+                constraints.oneOf(element.get("KeyType"), elementAt + ".keyType", List.of("HASH", "RANGE"));
+            }
+        });
+    }
+
+    private static List<String> names(JsonNode elements) {
+        List<String> names = new ArrayList<>();
+        elements.forEach(element -> names.add(element.path("AttributeName").asText()));
+        return names;
+    }
+
+    private static void rules(JsonNode request) {
+        String billing = request.path("BillingMode").asText("PROVISIONED");
+        JsonNode throughput = request.path("ProvisionedThroughput");
+        if (billing.equals("PAY_PER_REQUEST")) {
+            if (!throughput.isMissingNode() && !throughput.isNull()) {
+                throw DynamoDbException.validation(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+            }
+        } else {
+            if (throughput.path("ReadCapacityUnits").asLong(0) == 0 || throughput.path("WriteCapacityUnits").asLong(0) == 0) {
+                throw DynamoDbException.validation(INVALID + "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+            }
+            for (String units : List.of("ReadCapacityUnits", "WriteCapacityUnits")) {
+                if (throughput.path(units).decimalValue().compareTo(java.math.BigDecimal.valueOf(1_000_000_000_000L)) > 0) {
+                    throw DynamoDbException.validation("Given value " + throughput.path(units).asText() + " for " + units + " is out of bounds");
+                }
+            }
+        }
+        List<String> defined = names(request.path("AttributeDefinitions"));
+        JsonNode schema = request.path("KeySchema");
+        List<String> keys = names(schema);
+        if (keys.size() > defined.size()) {
+            throw DynamoDbException.validation("Invalid KeySchema: Some index key attribute have no definition");
+        }
+        checkKeys(schema, keys, defined);
+        boolean hasLocal = request.hasNonNull("LocalSecondaryIndexes");
+        boolean hasGlobal = request.hasNonNull("GlobalSecondaryIndexes");
+        if (!hasLocal && !hasGlobal && keys.size() != defined.size()) {
+            throw DynamoDbException.validation(INVALID + "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+        }
+        Set<String> indexNames = new HashSet<>();
+        if (hasLocal) {
+            JsonNode local = request.get("LocalSecondaryIndexes");
+            if (local.isEmpty()) {
+                throw DynamoDbException.validation(INVALID + "List of LocalSecondaryIndexes is empty");
+            }
+            if (keys.size() != 2) {
+                throw DynamoDbException.validation(INVALID + "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+            }
+            for (JsonNode index : local) {
+                String indexName = index.path("IndexName").asText();
+                JsonNode indexSchema = index.path("KeySchema");
+                checkKeys(indexSchema, names(indexSchema), defined);
+                if (indexSchema.size() != 2) {
+                    throw DynamoDbException.validation(INVALID + "Index KeySchema does not have a range key for index: " + indexName);
+                }
+                String indexHash = indexSchema.path(0).path("AttributeName").asText();
+                if (!indexHash.equals(keys.get(0))) {
+                    throw DynamoDbException.validation(INVALID + "Index KeySchema does not have the same leading hash key as table KeySchema for index: "
+                            + indexName + ". index hash key: " + indexHash + ", table hash key: " + keys.get(0));
+                }
+                checkProjection(index);
+                unique(indexNames, indexName);
+            }
+            if (local.size() > 5) {
+                throw DynamoDbException.validation(INVALID + "Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+            }
+        }
+        if (hasGlobal) {
+            JsonNode global = request.get("GlobalSecondaryIndexes");
+            if (global.isEmpty()) {
+                throw DynamoDbException.validation(INVALID + "List of GlobalSecondaryIndexes is empty");
+            }
+            for (JsonNode index : global) {
+                String indexName = index.path("IndexName").asText();
+                JsonNode indexSchema = index.path("KeySchema");
+                checkKeys(indexSchema, names(indexSchema), defined);
+                checkProjection(index);
+                if (billing.equals("PAY_PER_REQUEST") && index.hasNonNull("ProvisionedThroughput")) {
+                    throw DynamoDbException.validation(INVALID + "ProvisionedThroughput should not be specified for index: " + indexName
+                            + " when BillingMode is PAY_PER_REQUEST");
+                }
+                unique(indexNames, indexName);
+            }
+            if (global.size() > 20) {
+                throw DynamoDbException.validation(INVALID + "GlobalSecondaryIndex count exceeds the per-table limit of 20");
+            }
+        }
+    }
+
+    private static void checkKeys(JsonNode schema, List<String> keys, List<String> defined) {
+        if (keys.stream().anyMatch(key -> !defined.contains(key))) {
+            throw DynamoDbException.validation(INVALID + "Some index key attributes are not defined in AttributeDefinitions. Keys: ["
+                    + String.join(", ", keys) + "], AttributeDefinitions: [" + String.join(", ", defined) + "]");
+        }
+        if (keys.size() == 2 && keys.get(0).equals(keys.get(1))) {
+            throw DynamoDbException.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        if (!schema.path(0).path("KeyType").asText().equals("HASH")) {
+            throw DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        if (schema.size() > 1 && !schema.path(1).path("KeyType").asText().equals("RANGE")) {
+            throw DynamoDbException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        }
+    }
+
+    private static void checkProjection(JsonNode index) {
+        JsonNode projection = index.path("Projection");
+        if (!projection.hasNonNull("ProjectionType")) {
+            throw DynamoDbException.validation(INVALID + "Unknown ProjectionType: null");
+        }
+        String type = projection.get("ProjectionType").asText();
+        if (projection.hasNonNull("NonKeyAttributes") && !type.equals("INCLUDE")) {
+            throw DynamoDbException.validation(INVALID + "ProjectionType is " + type + ", but NonKeyAttributes is specified");
+        }
+    }
+
+    private static void unique(Set<String> names, String name) {
+        if (!names.add(name)) {
+            throw DynamoDbException.validation(INVALID + "Duplicate index name: " + name);
+        }
+    }
+}
