@@ -23,15 +23,24 @@ describe("the API contract", () => {
         assert.deepEqual(report.totals, { errors: 0, warnings: 0, ignored: 0 });
     });
 
-    it("declares the bearer scheme prod's JWT authorizer requires, and open routes as the alternative", () => {
+    it("declares the OAuth scopes every AWS stage's JWT authorizer requires, and no open alternative", () => {
         const contract = YAML.parse(read("api/openapi.yaml"));
-        assert.deepEqual(contract.components.securitySchemes.bearerAuth,
-            { ...contract.components.securitySchemes.bearerAuth, type: "http", scheme: "bearer", bearerFormat: "JWT" });
-        assert.deepEqual(contract.security, [{ bearerAuth: [] }, {}]);
-        const prod = YAML.parse(read("stacks/Pulumi.prod.yaml")).config["users-api:api"];
-        assert.ok(prod.jwt?.issuer, "prod names the JWT issuer whose tokens the scheme carries");
-        for (const stack of ["dev", "staging"]) {
-            assert.equal(YAML.parse(read(`stacks/Pulumi.${stack}.yaml`)).config["users-api:api"].jwt, undefined, `${stack} leaves routes open`);
+        const scheme = contract.components.securitySchemes.usersAuth;
+        assert.equal(scheme.type, "oauth2");
+        const scopes = Object.keys(scheme.flows.clientCredentials.scopes).sort();
+        assert.deepEqual(scopes, ["users/admin", "users/read", "users/write"]);
+        for (const [path, item] of Object.entries(contract.paths)) {
+            for (const [method, operation] of Object.entries(item).filter(([key]) => ["get", "put", "post", "delete", "patch"].includes(key))) {
+                const security = operation.security ?? contract.security ?? [];
+                assert.ok(security.length > 0, `${method} ${path} names its scopes`);
+                assert.ok(security.every((requirement) => (requirement.usersAuth ?? []).length === 1 && scopes.includes(requirement.usersAuth[0])),
+                    `${method} ${path}: one scope per alternative, none open`);
+            }
+        }
+        for (const stack of ["dev", "staging", "prod"]) {
+            const jwt = YAML.parse(read(`stacks/Pulumi.${stack}.yaml`)).config["users-api:api"]?.jwt;
+            assert.ok(jwt === undefined || jwt.issuer.startsWith("https://"),
+                `${stack}: the program's Cognito user pool issues the tokens, or the stack names its own issuer`);
         }
     });
 

@@ -5,7 +5,7 @@ import * as iam from "../src/rules/iam";
 import * as logs from "../src/rules/logs";
 import * as retention from "../src/rules/retention";
 import * as streams from "../src/rules/streams";
-import { evaluate, resource } from "./engine";
+import { evaluate, levelOf, loadPackConfig, resource } from "./engine";
 
 function messages(type: string, props: Record<string, any>, policy: string, config = {}): string[] {
     return evaluate([resource(type, "r", props)], { all: "mandatory", ...config })
@@ -65,16 +65,28 @@ describe("iam-no-wildcards", () => {
 
 describe("apigateway-routes-require-authorizer", () => {
     const policy = "apigateway-routes-require-authorizer";
-    it("passes a JWT-authorized route", () => {
-        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "JWT", authorizerId: "a" }, policy), []);
+    it("passes a JWT route that lists its scopes", () => {
+        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "JWT", authorizerId: "a",
+            authorizationScopes: ["users/admin"] }, policy), []);
     });
     it("reports an open route, by its route key", () => {
         assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "NONE" }, policy),
             [api.unauthorizedRoute("GET /users")]);
         assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "$default" }, policy), [api.unauthorizedRoute("$default")]);
     });
-    it("is skipped where the environment disables it", () => {
-        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users" }, policy, { [policy]: "disabled" }), []);
+    it("reports a JWT route without scopes, which admits ID tokens too", () => {
+        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "JWT", authorizerId: "a" }, policy),
+            [api.routeWithoutScopes("GET /users")]);
+        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "JWT", authorizerId: "a",
+            authorizationScopes: [] }, policy), [api.routeWithoutScopes("GET /users")]);
+    });
+    it("leaves IAM-authorized routes alone", () => {
+        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "AWS_IAM" }, policy), []);
+    });
+    it("is mandatory in every environment's pack config", () => {
+        for (const stack of ["dev", "staging", "prod"]) {
+            assert.equal(levelOf(policy, api.routesRequireAuthorizer.enforcementLevel, loadPackConfig(stack)), "mandatory", stack);
+        }
     });
 });
 

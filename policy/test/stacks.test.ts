@@ -55,13 +55,24 @@ describe("every stack the program declares", () => {
         assert.deepEqual(evaluate(preview("dev"), loadPackConfig("dev")), []);
     });
 
-    it("staging is advised, route by route, that it has no authorizer", () => {
-        const advisories = evaluate(preview("staging"), loadPackConfig("staging"));
-        const routes = preview("staging").filter((resource) => resource.type === api.ROUTE_TYPE);
-        assert.equal(routes.length, 9, "eight OpenAPI operations and $default");
-        assert.deepEqual(advisories.map((violation) => violation.message).sort(),
-            routes.map((route) => api.unauthorizedRoute(route.props.routeKey)).sort());
-        assert.ok(advisories.every((violation) => violation.level === "advisory"));
+    for (const stack of STACKS) {
+        it(`${stack}: every route, $default included, needs a JWT with one of its scopes`, () => {
+            const routes = preview(stack).filter((resource) => resource.type === api.ROUTE_TYPE);
+            assert.equal(routes.length, 9, "eight OpenAPI operations and $default");
+            for (const route of routes) {
+                assert.equal(route.props.authorizationType, "JWT", route.props.routeKey);
+                assert.ok(route.props.authorizationScopes.length > 0, route.props.routeKey);
+            }
+        });
+    }
+
+    it("a route opened in any stack is a mandatory violation there", () => {
+        for (const stack of STACKS) {
+            const opened = preview(stack).map((resource) => resource.type === api.ROUTE_TYPE && resource.props.routeKey === "GET /users"
+                ? { ...resource, props: { ...resource.props, authorizationType: "NONE" } } : resource);
+            assert.deepEqual(evaluate(opened, loadPackConfig(stack)).filter((violation) => violation.level === "mandatory")
+                .map((violation) => violation.message), [api.unauthorizedRoute("GET /users")], stack);
+        }
     });
 });
 
@@ -89,9 +100,8 @@ describe("a broken stack", () => {
         assert.deepEqual(Object.fromEntries(byPolicy), {
             "dynamodb-encryption": 2,
             "dynamodb-deletion-protection": 4,
-            "apigateway-routes-require-authorizer": 9,
             "users-retention-off": 1,
-        }, "both tables lack a customer-managed key, deletion protection and protect; every route its authorizer; "
+        }, "both tables lack a customer-managed key, deletion protection and protect; "
             + "the API function deletes users after dev's demo retention");
         assert.ok(violations.some((violation) => violation.message === table.CUSTOMER_MANAGED_KEY));
         assert.ok(violations.some((violation) => violation.message === table.PULUMI_PROTECT));

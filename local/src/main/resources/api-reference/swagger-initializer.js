@@ -10,8 +10,13 @@ window.onload = function () {
     displayRequestDuration: true,
     displayOperationId: true,
     onComplete: function () {
-      if (settings.bearerToken) {
-        window.ui.preauthorizeApiKey("bearerAuth", settings.bearerToken);
+      // Swagger UI's own action for an OAuth 2.0 scheme's token (what its Authorize dialog
+      // dispatches once it has one): every call of an operation that names the scheme sends it.
+      if (settings.bearerToken && settings.securityScheme) {
+        window.ui.authActions.authorizeOauth2({
+          auth: { name: settings.securityScheme, schema: settings.securitySchemeDefinition },
+          token: { access_token: settings.bearerToken, token_type: "Bearer" }
+        });
       }
     }
   });

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -32,25 +30,31 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <pre>mvn -q -pl bench -am -DskipTests install && mvn -q -pl bench exec:exec</pre>
  */
 public final class Benchmarks {
-    static final String LAMBDA_FLAGS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
-    private static final Pattern PROBE = Pattern.compile(
-            "init_ms=([\\d.]+) create_ms=([\\d.]+) list_ms=([\\d.]+) create_status=(\\d+) list_status=(\\d+)");
+    static final String LAMBDA_FLAGS = ColdStartBenchmark.LAMBDA_FLAGS;
 
     private final boolean smoke;
+    private final boolean coldStartOnly;
     private final ProjectLayout layout = ProjectLayout.current();
     private final Report report;
 
     Benchmarks(boolean smoke) {
+        this(smoke, false);
+    }
+
+    Benchmarks(boolean smoke, boolean coldStartOnly) {
         this.smoke = smoke;
-        this.report = new Report(smoke ? "smoke" : "full");
+        this.coldStartOnly = coldStartOnly;
+        this.report = new Report(smoke ? "smoke" : coldStartOnly ? "cold start" : "full");
     }
 
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke");
-        Benchmarks benchmarks = new Benchmarks(smoke);
-        // `--gateway` runs only the gateway-overhead section, `--engine` only the engine's, `--local` the local
-        // stack's start-up and stream lag: the ones to repeat while tuning them.
-        Path written = List.of(args).contains("--gateway") ? benchmarks.runGatewayOnly()
+        boolean coldStartOnly = List.of(args).contains("--cold-start");
+        Benchmarks benchmarks = new Benchmarks(smoke, coldStartOnly);
+        // `--cold-start` runs only the cold start and the jar's size, `--gateway` only the gateway-overhead section,
+        // `--engine` only the engine's, `--local` the local stack's start-up and stream lag: the ones to repeat while tuning them.
+        Path written = coldStartOnly ? benchmarks.runColdStartOnly()
+                : List.of(args).contains("--gateway") ? benchmarks.runGatewayOnly()
                 : List.of(args).contains("--engine") ? benchmarks.runEngineOnly()
                 : List.of(args).contains("--local") ? benchmarks.runLocalOnly() : benchmarks.run();
         System.out.println("report: " + written);
@@ -79,6 +83,15 @@ public final class Benchmarks {
             report.add(local.paginationScaling());
             report.add(local.streamLag());
         }
+        return written();
+    }
+
+    /** The cold-start figures alone: what to retake while tuning the jar or the client (under two minutes). */
+    private Path runColdStartOnly() throws Exception {
+        try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
+            coldStart(dynamo.endpoint());
+        }
+        jarSize();
         return written();
     }
 
@@ -119,11 +132,12 @@ public final class Benchmarks {
      * Runs a probe in a fresh JVM with Lambda's flags and only the Lambda jar (and the probe's
      * classes) on the class path, against an engine of its own, on loopback, holding the dev tables.
      */
-    ProbeRun runInLambdaJvm(Class<?> probe) throws Exception {
+    ProbeRun runInLambdaJvm(Class<?> probe, String... jvmOptions) throws Exception {
         try (DynamoDbServer dynamo = DynamoDbServer.withDevTables(layout)) {
             String classes = Path.of(probe.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
             List<String> command = new ArrayList<>(List.of(javaBinary()));
             command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
+            command.addAll(List.of(jvmOptions));
             command.addAll(List.of("-cp", lambdaJar() + java.io.File.pathSeparator + classes, probe.getName()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(lambdaEnvironment(dynamo.endpoint()));
@@ -157,85 +171,26 @@ public final class Benchmarks {
         }
     }
 
-    /** What Lambda sets for the API function, pointed at the engine's listener through the SDK's endpoint variable. */
+    /**
+     * What Lambda sets for the API function, pointed at the engine's listener through the SDK's endpoint variable.
+     * The runtime's own variables are there too (the SDK reads the function name and trace id to send X-Ray's header).
+     */
     static Map<String, String> lambdaEnvironment(String endpoint) {
-        return Map.of(
-                "USERS_TABLE", "users", "USERS_EMAIL_INDEX", "email-index", "USERS_RETENTION", "P5D",
-                "USERS_IDEMPOTENCY_TABLE", "idempotency-keys", "USERS_IDEMPOTENCY_RETENTION", "PT24H",
-                "AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench",
-                "AWS_ENDPOINT_URL_DYNAMODB", endpoint);
+        return Map.ofEntries(
+                Map.entry("USERS_TABLE", "users"), Map.entry("USERS_EMAIL_INDEX", "email-index"), Map.entry("USERS_RETENTION", "P5D"),
+                Map.entry("USERS_IDEMPOTENCY_TABLE", "idempotency-keys"), Map.entry("USERS_IDEMPOTENCY_RETENTION", "PT24H"),
+                Map.entry("AWS_REGION", "us-east-1"), Map.entry("AWS_ACCESS_KEY_ID", "bench"), Map.entry("AWS_SECRET_ACCESS_KEY", "bench"),
+                Map.entry("AWS_LAMBDA_FUNCTION_NAME", "users-api-bench"), Map.entry("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"),
+                Map.entry("AWS_EXECUTION_ENV", "AWS_Lambda_java21"),
+                Map.entry("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
+                Map.entry("AWS_ENDPOINT_URL_DYNAMODB", endpoint));
     }
 
     private void coldStart(String endpoint) throws Exception {
-        Path jar = lambdaJar();
-        String classes = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String classPath = jar + java.io.File.pathSeparator + classes;
-        Map<String, String> environment = lambdaEnvironment(endpoint);
-        int warmUps = smoke ? 1 : 3;
-        int runs = smoke ? 2 : 10;
-        Map<String, List<Double>> process = new LinkedHashMap<>();
-        Map<String, List<Double>> init = new LinkedHashMap<>();
-        Map<String, List<Double>> firstRequest = new LinkedHashMap<>();
-        for (int i = 0; i < warmUps + runs; i++) {
-            // Side by side in every round: the machine is shared and noisy.
-            for (String variant : List.of("hello", "handler", "primed")) {
-                List<String> command = new ArrayList<>(List.of(javaBinary()));
-                command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
-                command.addAll(List.of("-cp", variant.equals("hello") ? classes : classPath,
-                        variant.equals("hello") ? HelloProbe.class.getName() : ColdStartProbe.class.getName()));
-                if (variant.equals("primed")) {
-                    command.add("primed");
-                }
-                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-                builder.environment().putAll(environment);
-                long started = System.nanoTime();
-                Process child = builder.start();
-                String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                child.waitFor();
-                double millis = (System.nanoTime() - started) / 1e6;
-                if (i < warmUps) {
-                    continue;
-                }
-                process.computeIfAbsent(variant, key -> new ArrayList<>()).add(millis);
-                if (!variant.equals("hello")) {
-                    Matcher probe = PROBE.matcher(output);
-                    if (!probe.find() || !probe.group(4).equals("201") || !probe.group(5).equals("200")) {
-                        throw new IllegalStateException("the cold-start probe failed: " + output);
-                    }
-                    init.computeIfAbsent(variant, key -> new ArrayList<>()).add(Double.parseDouble(probe.group(1)));
-                    firstRequest.computeIfAbsent(variant, key -> new ArrayList<>()).add(Double.parseDouble(probe.group(2)));
-                }
-            }
-        }
-        Map<String, List<Double>> steps = new LinkedHashMap<>();
-        for (int i = 0; i < warmUps + runs; i++) {
-            List<String> command = new ArrayList<>(List.of(javaBinary()));
-            command.addAll(List.of(LAMBDA_FLAGS.split(" ")));
-            command.addAll(List.of("-cp", classPath, InitBreakdownProbe.class.getName()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().putAll(environment);
-            Process child = builder.start();
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            child.waitFor();
-            Matcher step = Pattern.compile("(\\w+)_ms=([\\d.]+)").matcher(output);
-            while (i >= warmUps && step.find()) {
-                steps.computeIfAbsent(step.group(1), key -> new ArrayList<>()).add(Double.parseDouble(step.group(2)));
-            }
-        }
-        Stats handler = Stats.of(process.get("handler"));
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("whole process, hello world (ms)", Stats.of(process.get("hello")).toString());
-        figures.put("whole process, start + create + list + exit (ms)", handler.toString());
-        figures.put("handler init (ms)", Stats.of(init.get("handler")).toString());
-        figures.put("first request, unprimed (ms)", Stats.of(firstRequest.get("handler")).toString());
-        figures.put("whole process, primed (ms)", Stats.of(process.get("primed")).toString());
-        figures.put("init with priming (ms)", Stats.of(init.get("primed")).toString());
-        figures.put("first request after priming (ms)", Stats.of(firstRequest.get("primed")).toString());
-        steps.forEach((step, values) -> figures.put("init step " + step + " (ms)", String.format("median %.1f", Stats.of(values).median())));
-        report.add(new Report.Section("cold start", "whole process median <= 700 ms", figures, handler.median() <= 700,
-                "Fresh JVMs with Lambda's flags (" + LAMBDA_FLAGS + "), only the Lambda jar and the probe class on the class path, "
-                        + "against the engine on loopback. Priming runs the SnapStart hook inside init, as the checkpoint would: "
-                        + "under SnapStart that init is paid once, before the snapshot, and the first request starts warm."));
+        ColdStartBenchmark.Rounds rounds = smoke ? new ColdStartBenchmark.Rounds(0, 1, true)
+                : coldStartOnly ? new ColdStartBenchmark.Rounds(1, 5, false) : new ColdStartBenchmark.Rounds(1, 10, false);
+        report.add(new ColdStartBenchmark(lambdaJar(), rounds, lambdaEnvironment(endpoint))
+                .measure(layout.root().resolve("bench/target/cold-start")));
     }
 
     /** JMH: a warm handler's time per request in process, without HTTP on either side. */
@@ -258,26 +213,27 @@ public final class Benchmarks {
                         + "measured iterations of 1 s; on this noisy 2-core machine the error bars are wide.");
     }
 
+    /**
+     * The shipped jar's size, and what of it a cold start loads: the jar probe (both handlers, every
+     * route, the priming hook, a stream batch) with the JVM's class-loading log, grouped by library.
+     */
     private void jarSize() throws Exception {
         Path jar = lambdaJar();
         long bytes = Files.size(jar);
-        List<String> clients = new ArrayList<>();
-        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-            for (String client : List.of("software/amazon/awssdk/http/apache5/", "software/amazon/awssdk/http/apache/",
-                    "software/amazon/awssdk/http/urlconnection/", "software/amazon/awssdk/http/nio/netty/", "software/amazon/awssdk/http/crt/")) {
-                if (zip.stream().anyMatch(entry -> entry.getName().startsWith(client))) {
-                    clients.add(client);
-                }
-            }
-        }
+        ClassLoadCoverage coverage = ClassLoadCoverage.of(this);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("jar (MB)", String.format("%.2f", bytes / 1e6));
-        figures.put("HTTP clients inside", clients);
-        report.add(new Report.Section("Lambda jar size", "<= 5 MB, one HTTP client", figures, bytes <= 5_000_000 && clients.size() == 1,
-                "The shaded jar is not minimized yet: the SDK's endpoint rules, regions metadata and Apache HttpClient 5 dominate."));
+        figures.put("HTTP client inside", ColdStartBenchmark.shippedClient(jar).artifact());
+        figures.put("classes in the jar / loaded by the jar probe's cold paths", coverage.classesInJar() + " / " + coverage.loaded().size());
+        figures.put("libraries of which no class is loaded", coverage.unloadedLibraries());
+        report.add(new Report.Section("Lambda jar size", "<= 5 MB, one HTTP client, no library the functions do not load", figures,
+                bytes <= 5_000_000 && coverage.unloadedLibraries().isEmpty(),
+                "The class-loading log (-Xlog:class+load) of LambdaJarProbe on the shipped jar alone: both handlers' constructors as "
+                        + "Lambda calls them, every route and its main error answers, the priming hook and a stream batch. A library "
+                        + "is a top-level package of the jar (software.amazon.awssdk.<module>, org.apache.hc, ...)."));
     }
 
-    private Path lambdaJar() throws IOException {
+    Path lambdaJar() throws IOException {
         Path target = layout.root().resolve("handlers/target");
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(file -> file.getFileName().toString().endsWith("-lambda.jar")).findFirst()

@@ -10,8 +10,6 @@ import dev.usersapi.client.model.NewUser;
 import dev.usersapi.client.model.Problem;
 import dev.usersapi.client.model.User;
 import dev.usersapi.client.model.UserChanges;
-import dev.usersapi.declaration.ProjectLayout;
-import dev.usersapi.local.LocalOptions;
 import dev.usersapi.local.LocalStack;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,29 +17,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The generated client against the local stack, as a user's program would use it: every call
  * goes through {@link UsersApi}, and every error is read back as a typed {@link Problem}.
  */
+@ExtendWith(LocalStacks.class)
 class UsersApiClientTest {
     private static LocalStack stack;
     private static UsersApi users;
 
     @BeforeAll
-    static void start() {
-        stack = LocalStack.start(LocalOptions.parse("--port", "0", "--in-memory"), ProjectLayout.current());
+    static void connect(LocalStack dev) {
+        stack = dev;
         ApiClient client = new ApiClient();
         client.updateBaseUri(stack.baseUrl().toString());
         users = new UsersApi(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     private static String uniqueEmail(String who) {

@@ -59,6 +59,100 @@ class HttpListenerTest {
         }
     }
 
+    /** One raw HTTP/1.1 exchange, so that the test chooses every header, Host included. */
+    private static String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String post(String host, String body) throws Exception {
+        return raw("POST / HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+    }
+
+    @Test
+    void aRequestNamingAnotherHostIsRefusedAsDnsRebindingWould() throws Exception {
+        // Issue 25 item 8: a page whose name resolves to 127.0.0.1 sends its own name in Host; only loopback names are answered.
+        int port = server.port();
+        for (String admitted : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "[::1]:" + port)) {
+            String answer = post(admitted, "{}");
+            assertTrue(answer.startsWith("HTTP/1.1 200"), admitted + ": " + answer);
+        }
+        for (String refused : List.of("evil.example:" + port, "127.0.0.1.evil.example", "localhost:1", "")) {
+            String answer = post(refused, "{}");
+            assertTrue(answer.startsWith("HTTP/1.1 421"), refused + ": " + answer);
+            assertTrue(answer.contains("AccessDeniedException") && answer.contains("DNS rebinding"), answer);
+            assertTrue(!answer.contains("TableNames"), "a refused request reaches no operation");
+        }
+    }
+
+    @Test
+    void aUserWhoBindsElsewhereAllowsTheNamesItIsReachedBy() throws Exception {
+        try (EngineHttpServer named = EngineHttpServer.on(engine, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+                java.util.Set.of("dynamodb.internal"))) {
+            for (String[] expected : new String[][] {{"dynamodb.internal:" + named.port(), "200"}, {"other.internal", "421"}}) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", named.port())) {
+                    socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: " + expected[0] + "\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                            + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.UTF_8));
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertTrue(answer.startsWith("HTTP/1.1 " + expected[1]), expected[0] + ": " + answer);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theWireAnswersAsDynamoDbsEndpointDoes() throws Exception {
+        // A GET is DynamoDB's health check; other methods and content types are 404 <UnknownOperationException/>;
+        // answers carry Date, Server and a 52-character request id (as dynalite's suite, written against DynamoDB, records).
+        String host = "127.0.0.1:" + server.port();
+        String health = raw("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        assertTrue(health.startsWith("HTTP/1.1 200") && health.endsWith("healthy: dynamodb.us-east-1.amazonaws.com "), health);
+        assertTrue(health.matches("(?s).*\r\nx-amzn-RequestId: [0-9A-Z]{52}\r\n.*"), health);
+        assertTrue(health.matches("(?s).*\r\ndate: [A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} .*GMT\r\n.*"), health);
+        assertTrue(health.contains("\r\nserver: Server\r\n"), health);
+        String put = raw("PUT / HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertTrue(put.startsWith("HTTP/1.1 404") && put.endsWith("<UnknownOperationException/>\n"), put);
+        String notJson = raw("POST / HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+        assertTrue(notJson.startsWith("HTTP/1.1 400") && notJson.endsWith("{\"__type\":\"com.amazon.coral.service#SerializationException\"}"), notJson);
+        String preflight = raw("OPTIONS / HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://localhost:3000\r\nAccess-Control-Request-Headers: x-amz-target\r\n"
+                + "Access-Control-Request-Method: POST\r\nConnection: close\r\n\r\n");
+        assertTrue(preflight.startsWith("HTTP/1.1 200") && preflight.contains("access-control-allow-origin: *")
+                && preflight.contains("access-control-allow-headers: x-amz-target") && preflight.contains("access-control-max-age: 172800"), preflight);
+    }
+
+    @Test
+    void compressedBodiesGoBothWays() throws Exception {
+        // SDKs may gzip or deflate a request body (Content-Encoding) and ask for a compressed answer (Accept-Encoding).
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write("{\"TableName\":\"users\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        var request = java.net.http.HttpRequest.newBuilder(server.endpoint()).header("Content-Type", "application/x-amz-json-1.0")
+                .header("X-Amz-Target", "DynamoDB_20120810.DescribeTable").header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build();
+        var answer = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, answer.statusCode());
+        assertEquals("gzip", answer.headers().firstValue("Content-Encoding").orElse(""));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(answer.body());
+        assertEquals(Long.toString(crc.getValue()), answer.headers().firstValue("x-amz-crc32").orElse(""), "the checksum covers the bytes sent");
+        String table = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(answer.body())).readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(table.contains("\"TableName\":\"users\""), table);
+    }
+
+    @Test
+    void theSdkReadsGzippedAnswersAndDescribesTheEndpointItReached() {
+        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+                .httpClient(Apache5HttpClient.create()).overrideConfiguration(o -> o.putHeader("Accept-Encoding", "gzip"))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("key", "secret"))).build()) {
+            assertTrue(dynamo.listTables().tableNames().contains("users"));
+            assertEquals("127.0.0.1:" + server.port(), dynamo.describeEndpoints().endpoints().get(0).address());
+        }
+    }
+
     private static Path aws() {
         return Path.of(System.getenv().getOrDefault("AWS_CLI", "/usr/bin/aws"));
     }

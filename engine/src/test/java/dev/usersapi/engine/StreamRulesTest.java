@@ -208,4 +208,91 @@ class StreamRulesTest {
         put("a", "Ada");
         assertEquals(1, streams.describeStream(d -> d.streamArn(arn)).streamDescription().shards().size());
     }
+
+    private String streamedTable(String name) {
+        return dynamo.createTable(t -> t.tableName(name).billingMode("PAY_PER_REQUEST")
+                .attributeDefinitions(d -> d.attributeName("id").attributeType("S")).keySchema(k -> k.attributeName("id").keyType("HASH"))
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.KEYS_ONLY))).tableDescription().latestStreamArn();
+    }
+
+    private String refusal(Runnable request) {
+        var refused = assertThrows(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class, request::run);
+        return refused.awsErrorDetails().errorCode() + ": " + refused.awsErrorDetails().errorMessage();
+    }
+
+    /** API reference, ListStreams: Limit ("The upper limit is 100"), ExclusiveStartStreamArn, LastEvaluatedStreamArn. */
+    @Test
+    void listStreamsPagesByLimitFromExclusiveStartStreamArnUntilNoLastEvaluatedStreamArn() {
+        List<String> arns = java.util.stream.Stream.of("events", "orders", "users").map(this::streamedTable).toList();
+        var first = streams.listStreams(l -> l.limit(2));
+        assertEquals(arns.subList(0, 2), first.streams().stream().map(s -> s.streamArn()).toList());
+        assertEquals(arns.get(1), first.lastEvaluatedStreamArn());
+        var second = streams.listStreams(l -> l.limit(2).exclusiveStartStreamArn(first.lastEvaluatedStreamArn()));
+        assertEquals(arns.subList(2, 3), second.streams().stream().map(s -> s.streamArn()).toList());
+        assertEquals(null, second.lastEvaluatedStreamArn(), "the last page names no stream to go on from");
+        assertEquals("ValidationException: 1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: "
+                + "Member must have value less than or equal to 100", refusal(() -> streams.listStreams(l -> l.limit(101))));
+        assertEquals("ValidationException: 1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
+                + "Member must have value greater than or equal to 1", refusal(() -> streams.listStreams(l -> l.limit(0))));
+    }
+
+    /**
+     * API reference, UpdateTable: "You receive a ValidationException if you try to enable a stream
+     * on a table that already has a stream, or if you try to disable a stream on a table that
+     * doesn't have a stream"; the messages as DynamoDB gives them (ack-api-quirks, DDB-TABLE-050).
+     */
+    @Test
+    void aStreamIsSwitchedOnOrOffNeverTwiceNorChangedInPlace() {
+        table(StreamViewType.NEW_IMAGE);
+        assertEquals("ValidationException: Table already has an enabled stream: TableName: users",
+                refusal(() -> dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_IMAGE")))));
+        assertEquals("ValidationException: Table already has an enabled stream: TableName: users", refusal(() -> dynamo.updateTable(u -> u
+                .tableName("users").streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")))), "no change of view type in place");
+        assertEquals("ValidationException: One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified",
+                refusal(() -> dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false).streamViewType("KEYS_ONLY")))));
+        dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false)));
+        assertEquals(null, dynamo.describeTable(d -> d.tableName("users")).table().streamSpecification(), "a disabled stream's table has no specification");
+        assertEquals("ValidationException: Table has no stream to disable: TableName: users",
+                refusal(() -> dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false)))));
+        assertEquals("ValidationException: One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required",
+                refusal(() -> dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(true)))));
+        assertEquals("ValidationException: 1 validation error detected: Value 'new_image' at 'streamSpecification.streamViewType' failed to satisfy "
+                + "constraint: Member must satisfy enum value set: [OLD_IMAGE, KEYS_ONLY, NEW_AND_OLD_IMAGES, NEW_IMAGE]",
+                refusal(() -> dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(true).streamViewType("new_image")))));
+        assertEquals("ValidationException: 1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: "
+                + "Member must not be null", refusal(() -> dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamViewType("NEW_IMAGE")))));
+        dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_AND_OLD_IMAGES")));
+        assertEquals("NEW_AND_OLD_IMAGES", dynamo.describeTable(d -> d.tableName("users")).table().streamSpecification().streamViewTypeAsString());
+    }
+
+    /** The same rules at CreateTable (ack-api-quirks, DDB-TABLE-035). */
+    @Test
+    void aTableIsCreatedWithAStreamOnAndAViewTypeOrOffAndNone() {
+        java.util.function.Function<software.amazon.awssdk.services.dynamodb.model.StreamSpecification, String> create = specification -> refusal(() ->
+                dynamo.createTable(t -> t.tableName("users").billingMode("PAY_PER_REQUEST").attributeDefinitions(d -> d.attributeName("id").attributeType("S"))
+                        .keySchema(k -> k.attributeName("id").keyType("HASH")).streamSpecification(specification)));
+        assertEquals("ValidationException: One or more parameter values were invalid: Table is being created with a stream disabled, UpdateViewType should not be specified",
+                create.apply(software.amazon.awssdk.services.dynamodb.model.StreamSpecification.builder().streamEnabled(false).streamViewType("NEW_IMAGE").build()));
+        assertEquals("ValidationException: One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required",
+                create.apply(software.amazon.awssdk.services.dynamodb.model.StreamSpecification.builder().streamEnabled(true).build()));
+        assertTrue(dynamo.listTables().tableNames().isEmpty(), "nothing was created");
+    }
+
+    /**
+     * Developer guide, "Change data capture for DynamoDB Streams": "If you disable a stream, any
+     * shards that are open will be closed. The data in the stream will continue to be readable for
+     * 24 hours."
+     */
+    @Test
+    void disablingAStreamClosesItsOpenShardWhichIsReadToItsEnd() {
+        String arn = table(StreamViewType.KEYS_ONLY);
+        put("a", "Ada");
+        put("b", "Bo");
+        dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false)));
+        var shard = streams.describeStream(d -> d.streamArn(arn)).streamDescription().shards().get(0);
+        var read = streams.getRecords(g -> g.shardIterator(iterator(arn, ShardIteratorType.TRIM_HORIZON)));
+        assertEquals(List.of("a", "b"), read.records().stream().map(r -> r.dynamodb().keys().get("id").s()).toList());
+        assertEquals(read.records().get(1).dynamodb().sequenceNumber(), shard.sequenceNumberRange().endingSequenceNumber(), "the closed shard says where it ends");
+        assertEquals(null, read.nextShardIterator(), "a closed shard read to its end gives no next iterator");
+    }
 }

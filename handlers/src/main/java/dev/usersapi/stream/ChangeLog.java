@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Logs each change as one JSON line: event name, keys, and each changed attribute as
- * {@code {"old": ..., "new": ...}}. A change seen again in the same container (a retried batch)
+ * Logs each change as one JSON line: event name, keys, and the names of the attributes that
+ * changed, never their values. A user's name, email and age are personal data: logged, they would
+ * stay in CloudWatch for the logs' retention after the user is deleted, beyond any erasure request.
+ * The keys (a random id and its creation time) and the attribute names say what happened to which
+ * item, which is what an operator needs; the values stay in the table alone. A change seen again in the same container (a retried batch)
  * is not logged twice; the line carries the eventId, so a consumer downstream can drop the
  * rare repeat from another container too.
  */
@@ -43,20 +46,11 @@ public final class ChangeLog implements ChangeConsumer {
             }
             json.writeFieldName("keys");
             writeValue(json, change.keys());
-            json.writeObjectFieldStart("changes");
-            for (var entry : change.differences().entrySet()) {
-                json.writeObjectFieldStart(entry.getKey());
-                if (entry.getValue().before().isPresent()) {
-                    json.writeFieldName("old");
-                    writeValue(json, entry.getValue().before().get());
-                }
-                if (entry.getValue().after().isPresent()) {
-                    json.writeFieldName("new");
-                    writeValue(json, entry.getValue().after().get());
-                }
-                json.writeEndObject();
+            json.writeArrayFieldStart("changed");
+            for (String attribute : change.differences().keySet()) {
+                json.writeString(attribute);
             }
-            json.writeEndObject();
+            json.writeEndArray();
         });
     }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -66,7 +66,7 @@ class SlowDatabaseTest {
                 .endpointOverride(URI.create("http://127.0.0.1:" + silent.getAddress().getPort()))
                 .region(Region.EU_WEST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
-                .httpClient(Apache5HttpClient.create())
+                .httpClient(UrlConnectionHttpClient.create())
                 .build()) {
             var table = new UsersTableSettings("users", "email-index", Optional.empty(), "keys", Duration.ofDays(1));
             var handler = new UsersApiHandler(new UsersApi(new UserStore(client, table), new IdempotencyStore(client, "keys", Duration.ofDays(1)),

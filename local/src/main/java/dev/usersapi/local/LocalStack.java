@@ -285,6 +285,8 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("  data:     " + (options.dynamoDbEndpoint().isPresent() ? "in the tables on that endpoint"
                 : options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
+        stack.authorizer().ifPresent(jwt -> System.out.println("  tokens:   POST " + stack.baseUrl() + "/oauth2/token, client credentials as with"
+                + " Cognito: client id " + jwt.clientId() + ", secret " + jwt.clientSecret() + " (scope=users/read users/write users/admin)"));
         String authorization = stack.sampleToken().map(token -> " -H 'Authorization: Bearer " + token + "'").orElse("");
         stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs an access token with its scope, as in the cloud;"
                 + " the one below (users/read users/write users/admin) is valid for 12 hours"));

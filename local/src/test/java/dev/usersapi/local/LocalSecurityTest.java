@@ -10,6 +10,7 @@ import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.local.gateway.JwtAuthorizer;
+import dev.usersapi.stream.ChangeLog;
 import dev.usersapi.stream.UserStreamHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -54,30 +55,102 @@ class LocalSecurityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ALL_SCOPES = List.of("users/read", "users/write", "users/admin");
     private static LocalStack stack;
+    /** Everything the stack's functions and servers log while this class runs: standard output and error, and the change log. */
+    private static final ByteArrayOutputStream LOGGED = new ByteArrayOutputStream();
+    private static final PrintStream STANDARD_OUTPUT = System.out;
+    private static final PrintStream STANDARD_ERROR = System.err;
 
     @BeforeAll
     static void start() {
-        var quiet = new JsonLines(new PrintStream(new ByteArrayOutputStream()));
+        // The functions log to standard output, as on Lambda; set before the stack builds them.
+        PrintStream logged = new PrintStream(LOGGED, true, StandardCharsets.UTF_8);
+        System.setOut(logged);
+        System.setErr(logged);
+        var changeLog = new JsonLines(logged);
         stack = LocalStack.start(new LocalOptions("prod", 0, true, Optional.empty(), OptionalInt.empty(), Optional.empty(), Duration.ofMillis(50),
-                Duration.ofHours(1), Optional.of(KEY), dev.usersapi.local.gateway.GatewayLimits.defaults()), ProjectLayout.current(), new UserStreamHandler(change -> { }, quiet), Clock.systemUTC());
+                Duration.ofHours(1), Optional.of(KEY), dev.usersapi.local.gateway.GatewayLimits.defaults()), ProjectLayout.current(),
+                new UserStreamHandler(new ChangeLog(changeLog), changeLog), Clock.systemUTC());
     }
 
     @AfterAll
     static void stop() {
         stack.close();
+        System.setOut(STANDARD_OUTPUT);
+        System.setErr(STANDARD_ERROR);
+    }
+
+    /**
+     * Users with recognisable names and emails through every route, good requests and bad, and
+     * through the stream consumer: none of their data appears in any log line (issue #25 item 6).
+     */
+    @Test
+    void noNameOrEmailOfAUserReachesAnyLogOnAnyRouteOrFromTheStream() throws Exception {
+        String name = "Quillon Zephyrwhite";
+        String email = "quillon.zephyrwhite@canary.example";
+        String renamed = "Marisol Thistledown";
+        String renamedEmail = "marisol.thistledown@canary.example";
+        Optional<String> admin = Optional.of(token("pii-admin", "users/admin"));
+        String user = "{\"name\":\"" + name + "\",\"email\":\"" + email + "\",\"age\":41}";
+
+        HttpRequest.Builder idempotent = HttpRequest.newBuilder(stack.baseUrl().resolve("/users")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + admin.get()).header("Idempotency-Key", "pii-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofString(user));
+        HttpResponse<String> created = HTTP.send(idempotent.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode());
+        assertEquals(201, HTTP.send(idempotent.build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "the replay");
+        String first = JSON.readTree(created.body()).get("id").asText();
+        HttpResponse<String> legacy = send("POST", "/users/create", user, admin);
+        String second = JSON.readTree(legacy.body()).get("id").asText();
+        long secondCreatedAt = JSON.readTree(legacy.body()).get("createdAt").asLong();
+
+        assertEquals(200, send("GET", "/users/" + first, null, admin).statusCode());
+        assertEquals(200, send("GET", "/users?email=" + java.net.URLEncoder.encode(email, StandardCharsets.UTF_8), null, admin).statusCode());
+        assertEquals(200, send("GET", "/users?limit=2", null, admin).statusCode());
+        assertEquals(200, send("PATCH", "/users/" + first, "{\"name\":\"" + renamed + "\",\"email\":\"" + renamedEmail + "\"}", admin).statusCode());
+        assertEquals(200, send("PATCH", "/users/" + second + "/update", "{\"id\":\"" + second + "\",\"createdAt\":" + secondCreatedAt
+                + ",\"name\":\"" + renamed + "\"}", admin).statusCode());
+
+        assertEquals(400, send("POST", "/users", "{\"name\":\"" + name + "\",\"email\":\"" + email + "\",\"age\":-1}", admin).statusCode());
+        assertEquals(400, send("POST", "/users", "{\"name\":\"" + name + "\",\"email\":\"" + name + "\"}", admin).statusCode());
+        assertEquals(400, send("GET", "/users?email=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8), null, admin).statusCode());
+        assertEquals(412, send("PATCH", "/users/" + first, "{\"email\":\"" + email + "\"}", admin, "If-Match", "\"1\"").statusCode());
+        assertEquals(403, send("POST", "/users", user, Optional.of(token("pii-reader", "users/read"))).statusCode());
+        assertEquals(404, send("PATCH", "/users/" + first, user, Optional.of(token("pii-stranger", "users/write"))).statusCode());
+
+        assertEquals(204, send("DELETE", "/users/" + first, null, admin).statusCode());
+        assertEquals(200, send("POST", "/users/" + second + "/delete", "{\"id\":\"" + second + "\",\"createdAt\":" + secondCreatedAt + "}", admin)
+                .statusCode());
+
+        // The stream consumer has seen every change, down to both removals.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String logged = LOGGED.toString(StandardCharsets.UTF_8);
+            return logged.lines().filter(line -> line.contains("\"REMOVE\"") && (line.contains(first) || line.contains(second))).count() == 2;
+        });
+        String logged = LOGGED.toString(StandardCharsets.UTF_8);
+        assertTrue(logged.lines().anyMatch(line -> line.contains("\"INSERT\"") && line.contains(first) && line.contains("\"email\"")),
+                "the change log names the changed attributes");
+        for (String personal : List.of(name, email, renamed, renamedEmail, "Quillon", "Zephyrwhite", "Thistledown",
+                java.net.URLEncoder.encode(email, StandardCharsets.UTF_8))) {
+            assertTrue(!logged.toLowerCase(java.util.Locale.ROOT).contains(personal.toLowerCase(java.util.Locale.ROOT)),
+                    () -> "\"" + personal + "\" is in the logs:\n" + logged);
+        }
     }
 
     private static String token(String subject, String... scopes) {
         return stack.authorizer().orElseThrow().issue(subject, List.of(scopes), Duration.ofMinutes(5));
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, Optional<String> token) throws Exception {
+    private static HttpResponse<String> send(String method, String path, String body, Optional<String> token, String... headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(stack.baseUrl().resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -125,6 +198,8 @@ class LocalSecurityTest {
         }
         HttpResponse<String> read = send("GET", "/users/" + id, null, Optional.of(token(owner, "users/read")));
         assertEquals(1, JSON.readTree(read.body()).get("version").asInt(), "nothing changed");
+        assertEquals(403, send("GET", "/nowhere", null, Optional.of(token(owner))).statusCode(), "$default takes any scope of the contract's");
+        assertEquals(404, send("GET", "/nowhere", null, Optional.of(token(owner, "users/read"))).statusCode());
     }
 
     @Test
@@ -154,6 +229,34 @@ class LocalSecurityTest {
             int status = call(operation, createdBy(owner), admin).statusCode();
             assertTrue(status / 100 == 2, operation.operationId() + " by an admin: " + status);
         }
+    }
+
+    private static HttpResponse<String> tokenRequest(String form, Optional<String> basic) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(stack.baseUrl().resolve("/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        basic.ifPresent(credentials -> request.header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A service gets its token as from Cognito's token endpoint: client credentials, the scopes it asks for. */
+    @Test
+    void theTokenEndpointIssuesClientCredentialsTokensWithTheScopesAskedFor() throws Exception {
+        JwtAuthorizer jwt = stack.authorizer().orElseThrow();
+        Optional<String> client = Optional.of(jwt.clientId() + ":" + jwt.clientSecret());
+        HttpResponse<String> admin = tokenRequest("grant_type=client_credentials&scope=users%2Fadmin", client);
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertEquals("Bearer", JSON.readTree(admin.body()).get("token_type").asText());
+        assertEquals(200, send("GET", "/users", null, Optional.of(JSON.readTree(admin.body()).get("access_token").asText())).statusCode());
+
+        HttpResponse<String> reader = tokenRequest("grant_type=client_credentials&scope=users%2Fread&client_id=" + jwt.clientId()
+                + "&client_secret=" + jwt.clientSecret(), Optional.empty());
+        assertEquals(403, create(Optional.of(JSON.readTree(reader.body()).get("access_token").asText())).statusCode(), "read only");
+
+        assertEquals(401, tokenRequest("grant_type=client_credentials", Optional.of(jwt.clientId() + ":wrong")).statusCode());
+        assertEquals("unsupported_grant_type", JSON.readTree(tokenRequest("grant_type=password", client).body()).get("error").asText());
+        assertEquals("invalid_scope", JSON.readTree(tokenRequest("grant_type=client_credentials&scope=users%2Froot", client).body())
+                .get("error").asText());
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Java Lambda function as this project runs them: java21 on the configured architecture,
+ * One Java Lambda function as this project runs them: {@link #RUNTIME} on the configured architecture,
  * SnapStart on published versions behind a {@code live} alias, C1-only JIT for a short cold
  * start, JSON logs (the handlers write one JSON object per line, with a {@code level} Lambda's
  * application log level filters on) in a log group with the environment's retention, X-Ray
@@ -37,6 +37,15 @@ import java.util.Map;
  */
 public final class JavaFunction extends ComponentResource {
     static final String ALIAS = "live";
+    /**
+     * The managed runtime. Not java25, though Lambda offers it: the pinned provider (com.pulumi:aws 6.83.0)
+     * checks {@code runtime} against the list of runtimes of the AWS SDK for Go it was built with
+     * (terraform-provider-aws, internal/service/lambda/function.go: {@code enum.Validate[awstypes.Runtime]()}),
+     * which predates JDK 25, as its own {@code Runtime} enum does (it ends at Java21), so a preview would
+     * refuse "java25" before any call to AWS; and JDK 25 started no faster than 17 in the cold-start
+     * benchmark here (bench/README.md).
+     */
+    static final String RUNTIME = "java21";
     /** The tiered-compilation setting AWS recommends for short-lived Java functions. */
     static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
     /**
@@ -80,7 +89,7 @@ public final class JavaFunction extends ComponentResource {
         Map<String, Output<String>> variables = new HashMap<>(environment);
         variables.put("JAVA_TOOL_OPTIONS", Output.of(JAVA_TOOL_OPTIONS));
         var args = FunctionArgs.builder()
-                .runtime("java21")
+                .runtime(RUNTIME)
                 .handler(handler)
                 .code(new FileArchive(jar.toString()))
                 .role(role.arn())

@@ -40,6 +40,11 @@ public record StackSettings(
 
     public record Throttle(int burstLimit, double rateLimit) {}
 
+    /**
+     * An identity provider the stack brings instead of the Cognito user pool the program creates:
+     * the issuer of its access tokens and the audiences (or, for tokens without {@code aud}, the
+     * {@code client_id}s) API Gateway's JWT authorizer admits.
+     */
     public record Jwt(String issuer, List<String> audiences) {}
 
     public record Cors(List<String> allowOrigins, int maxAgeSeconds) {}
@@ -106,10 +111,7 @@ public record StackSettings(
                             cors.allowOnly("allowOrigins", "maxAgeSeconds");
                             return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
                         }),
-                        api.optionalSection("jwt").map(jwt -> {
-                            jwt.allowOnly("issuer", "audiences");
-                            return new Jwt(jwt.string("issuer"), jwt.strings("audiences"));
-                        }),
+                        api.optionalSection("jwt").map(StackSettings::externalIssuer),
                         routeThrottles(api.section("routeThrottles"), throttle)),
                 new Alarms(alarms.bool("enabled", false), alarms.sections("subscriptions").stream().map(subscription -> {
                     subscription.allowOnly("protocol", "endpoint");
@@ -149,8 +151,33 @@ public record StackSettings(
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
-        if (stack.equals("prod") && api.jwt().isEmpty()) {
-            throw new StackDeclarationException("prod must name a JWT issuer under users-api:api.jwt: every route of prod is authorized");
+    }
+
+    /** API Gateway fetches the issuer's keys from {@code <issuer>/.well-known/openid-configuration}: it must be https. */
+    private static Jwt externalIssuer(ConfigSection jwt) {
+        jwt.allowOnly("issuer", "audiences");
+        String issuer = jwt.string("issuer");
+        List<String> audiences = jwt.strings("audiences");
+        if (!issuer.startsWith("https://") || issuer.length() == "https://".length()) {
+            throw new StackDeclarationException(jwt.where() + ".issuer must be the identity provider's https:// issuer URL, got " + issuer);
+        }
+        if (audiences.isEmpty()) {
+            throw new StackDeclarationException(jwt.where() + ".audiences must name at least one audience (a Cognito app client id, "
+                    + "for Cognito's access tokens): API Gateway admits a token only for one of them");
+        }
+        refusePlaceholder(jwt.where() + ".issuer", issuer);
+        audiences.forEach(audience -> refusePlaceholder(jwt.where() + ".audiences", audience));
+        return new Jwt(issuer, audiences);
+    }
+
+    /** What a sample value left in a stack file looks like: such a value would deploy, and fail only at the first request. */
+    private static final java.util.regex.Pattern PLACEHOLDER =
+            java.util.regex.Pattern.compile("(?i)replace|change-?me|your[-_]|example\\.(com|org|net)|<[^>]*>|\\b1{12}\\b");
+
+    private static void refusePlaceholder(String where, String value) {
+        if (PLACEHOLDER.matcher(value).find()) {
+            throw new StackDeclarationException(where + " holds a placeholder (" + value + "): set the real value, "
+                    + "or remove users-api:api.jwt and the program creates the identity provider");
         }
     }
 

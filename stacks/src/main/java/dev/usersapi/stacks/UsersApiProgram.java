@@ -3,6 +3,7 @@ package dev.usersapi.stacks;
 import com.pulumi.Context;
 import com.pulumi.Pulumi;
 import com.pulumi.core.Output;
+import com.pulumi.deployment.Deployment;
 import com.pulumi.resources.ComponentResourceOptions;
 import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The users-api stack: the table, the HTTP API and its function, the stream consumer and,
@@ -68,7 +70,9 @@ public final class UsersApiProgram {
                 // A DynamoDB call (retries included) may take 40% of the function's timeout, an attempt 3/8 of that:
                 // a slow table ends as the handler's 503 and fault log line, never as Lambda's timeout.
                 "USERS_DYNAMODB_CALL_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings))),
-                "USERS_DYNAMODB_ATTEMPT_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings) * 3 / 8)));
+                "USERS_DYNAMODB_ATTEMPT_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings) * 3 / 8)),
+                // The handler checks scopes and ownership from the authorizer's claims; "none" is the local dev stack's alone.
+                "USERS_AUTHORIZATION", Output.of("jwt"));
         List<Output<IamPolicies.Statement>> apiPermissions = new ArrayList<>(List.of(
                 IamPolicies.statement(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                         "dynamodb:DeleteItem", "dynamodb:Scan"), table.arn().applyValue(List::of)),
@@ -80,8 +84,13 @@ public final class UsersApiProgram {
         }
         JavaFunction apiFunction = new JavaFunction("users-api", API_HANDLER, jar, settings.functions().api(), settings.functions(),
                 environment, apiPermissions, tags, ComponentResourceOptions.Empty);
+        Optional<UsersIdentity> identity = settings.api().jwt().isPresent() ? Optional.empty()
+                : Optional.of(new UsersIdentity("users-identity", settings.stack(), settings.region(),
+                        UsersIdentity.contractScopes(OpenApiDocument.tree(layout.openApiDocument())), settings.protectData(), tags,
+                        ComponentResourceOptions.Empty));
+        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer());
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
-                settings.api(), tags, ComponentResourceOptions.Empty);
+                settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
         Alarms.Watched watched = new Alarms.Watched(apiFunction, consumer.function(), consumer, api, table, settings);
         if (settings.alarms().enabled()) {
@@ -93,6 +102,20 @@ public final class UsersApiProgram {
                 ctx.export("backupPlanId", new TableBackup("users-backup", table, backup, tags, ComponentResourceOptions.Empty).planId()));
 
         ctx.export("apiUrl", api.url());
+        ctx.export("jwtIssuer", jwt.issuer());
+        identity.ifPresent(created -> {
+            // Client ids and the token endpoint only: each client's secret stays in Cognito.
+            ctx.export("userPoolId", created.services().userPoolId());
+            ctx.export("tokenUrl", created.services().tokenUrl());
+            ctx.export("servicesClientId", created.services().clientId());
+            ctx.export("smokeCheckClientId", created.smokeCheck().clientId());
+        });
+        // Every update ends with the smoke check through the deployed API, with the smoke-check app
+        // client's token where the program created the issuer; a failed step fails the update.
+        ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(),
+                identity.map(created -> created.smokeCheck()).map(client -> new DeployedApiCheck.Credentials(
+                        client.userPoolId(), client.clientId(), client.tokenUrl(), List.of(UsersIdentity.ADMIN_SCOPE))),
+                Deployment.getInstance().isDryRun(), DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());
         ctx.export("streamArn", table.streamArn());

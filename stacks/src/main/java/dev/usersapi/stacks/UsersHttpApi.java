@@ -24,16 +24,20 @@ import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import dev.usersapi.declaration.ApiOperation;
+import dev.usersapi.declaration.StackDeclarationException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * The HTTP API: one route per operation of the OpenAPI document, plus the catch-all
  * {@code $default} route, so that unknown paths and methods reach the handler and get its
  * problem+json 404 and 405. All routes go to the API function's {@code live} alias with payload
- * format 2.0; with a JWT issuer configured, every route requires a valid token.
+ * format 2.0, and every route, on every stage, requires an access token of the stack's issuer
+ * with one of the scopes the contract names for its operation.
  */
 public final class UsersHttpApi extends ComponentResource {
     static final String DEFAULT_ROUTE = "$default";
@@ -52,12 +56,21 @@ public final class UsersHttpApi extends ComponentResource {
             + "\"responseLength\":\"$context.responseLength\",\"latency\":\"$context.responseLatency\","
             + "\"integrationError\":\"$context.integrationErrorMessage\"}";
 
+    /** The JWT authorizer's issuer and audiences: the Cognito pool the program creates, or the stack's own. */
+    public record Jwt(Output<String> issuer, Output<List<String>> audiences) {
+        static Jwt of(StackSettings.Jwt external) {
+            return new Jwt(Output.of(external.issuer()), Output.of(external.audiences()));
+        }
+    }
+
     private final Api api;
     private final Stage stage;
     private final LogGroup accessLogs;
     private final List<Route> routes = new ArrayList<>();
+    private final Permission invoke;
+    private final Output<String> aliasArn;
 
-    public UsersHttpApi(String name, List<ApiOperation> operations, JavaFunction function, StackSettings.Api settings,
+    public UsersHttpApi(String name, List<ApiOperation> operations, JavaFunction function, StackSettings.Api settings, Jwt jwt,
                         Map<String, String> tags, ComponentResourceOptions options) {
         super("users-api:api:UsersHttpApi", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
@@ -79,7 +92,7 @@ public final class UsersHttpApi extends ComponentResource {
                 .payloadFormatVersion("2.0")
                 .build(), children);
 
-        Optional<Authorizer> authorizer = settings.jwt().map(jwt -> new Authorizer(name + "-jwt", AuthorizerArgs.builder()
+        Authorizer authorizer = new Authorizer(name + "-jwt", AuthorizerArgs.builder()
                 .apiId(api.id())
                 .authorizerType("JWT")
                 .identitySources("$request.header.Authorization")
@@ -87,22 +100,20 @@ public final class UsersHttpApi extends ComponentResource {
                         .issuer(jwt.issuer())
                         .audiences(jwt.audiences())
                         .build())
-                .build(), children));
+                .build(), children);
 
-        List<String> routeKeys = new ArrayList<>();
-        operations.forEach(operation -> routeKeys.add(operation.routeKey()));
-        routeKeys.add(DEFAULT_ROUTE);
-        for (String routeKey : routeKeys) {
-            var route = RouteArgs.builder()
+        for (var route : routeScopes(operations).entrySet()) {
+            routes.add(new Route(name + "-route-" + logicalName(route.getKey()), RouteArgs.builder()
                     .apiId(api.id())
-                    .routeKey(routeKey)
-                    .target(integration.id().applyValue(id -> "integrations/" + id));
-            authorizer.ifPresentOrElse(
-                    jwt -> route.authorizationType("JWT").authorizerId(jwt.id()),
-                    () -> route.authorizationType("NONE"));
-            routes.add(new Route(name + "-route-" + logicalName(routeKey), route.build(), children));
+                    .routeKey(route.getKey())
+                    .target(integration.id().applyValue(id -> "integrations/" + id))
+                    .authorizationType("JWT")
+                    .authorizerId(authorizer.id())
+                    .authorizationScopes(route.getValue())
+                    .build(), children));
         }
 
+        Set<String> routeKeys = routeScopes(operations).keySet();
         for (String throttled : settings.routeThrottles().keySet()) {
             if (!routeKeys.contains(throttled)) {
                 throw new IllegalArgumentException("users-api:api.routeThrottles names " + throttled
@@ -136,7 +147,8 @@ public final class UsersHttpApi extends ComponentResource {
                 .tags(tags)
                 .build(), CustomResourceOptions.builder().parent(this).dependsOn(new ArrayList<>(routes)).build());
 
-        new Permission(name + "-invoke", PermissionArgs.builder()
+        this.aliasArn = function.aliasArn();
+        this.invoke = new Permission(name + "-invoke", PermissionArgs.builder()
                 .action("lambda:InvokeFunction")
                 .function(function.functionName())
                 .qualifier(function.aliasName())
@@ -158,8 +170,42 @@ public final class UsersHttpApi extends ComponentResource {
         return accessLogs.name();
     }
 
+    /**
+     * The API's URL, resolved only once everything a request passes through is in place: the
+     * stage, every route, the invoke permission and the function's alias (which points at the
+     * version just published). During an update an output resolves after its resource's step,
+     * so whatever applies over this runs after the API and its function were updated.
+     */
+    public Output<String> deployedUrl() {
+        List<Output<String>> parts = new ArrayList<>(List.of(api.apiEndpoint(), stage.id(), invoke.id(), aliasArn));
+        routes.forEach(route -> parts.add(route.id()));
+        return Output.all(parts).applyValue(resolved -> resolved.get(0));
+    }
+
     public Output<String> stageName() {
         return stage.name();
+    }
+
+    /**
+     * Each route's authorizationScopes: its operation's scopes from the contract, and for
+     * {@code $default} (which only answers 404 or 405) every scope the contract names. A route
+     * without scopes would admit any token of the issuer, ID tokens included: API Gateway cannot
+     * tell them from access tokens, and recommends scopes for that reason
+     * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
+     */
+    static Map<String, List<String>> routeScopes(List<ApiOperation> operations) {
+        Map<String, List<String>> routes = new LinkedHashMap<>();
+        Set<String> every = new LinkedHashSet<>();
+        for (ApiOperation operation : operations) {
+            if (operation.scopes().isEmpty()) {
+                throw new StackDeclarationException("operation " + operation.operationId() + " (" + operation.routeKey()
+                        + ") names no scopes in api/openapi.yaml: its route would admit any token of the issuer, ID tokens included");
+            }
+            routes.put(operation.routeKey(), operation.scopes());
+            every.addAll(operation.scopes());
+        }
+        routes.put(DEFAULT_ROUTE, List.copyOf(every));
+        return routes;
     }
 
     /** "GET /users/{id}" becomes "get-users-id": Pulumi names cannot hold the route key's characters. */

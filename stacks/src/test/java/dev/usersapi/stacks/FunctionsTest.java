@@ -34,6 +34,9 @@ class FunctionsTest {
     void functionsRunJava21OnArm64(String stack) {
         for (Function function : List.of(api(stack), stream(stack))) {
             assertEquals(Optional.of("java21"), value(function.runtime()));
+            // A runtime the pinned provider validates against: its Runtime enum lists what it accepts.
+            assertTrue(java.util.Arrays.stream(com.pulumi.aws.lambda.enums.Runtime.values())
+                    .anyMatch(runtime -> runtime.getValue().equals(JavaFunction.RUNTIME)), JavaFunction.RUNTIME);
             assertEquals(List.of("arm64"), value(function.architectures()));
         }
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pulumi.aws.apigatewayv2.Api;
-import com.pulumi.aws.apigatewayv2.Authorizer;
 import com.pulumi.aws.apigatewayv2.Integration;
 import com.pulumi.aws.apigatewayv2.Route;
 import com.pulumi.aws.apigatewayv2.Stage;
@@ -73,26 +72,6 @@ class HttpApiTest {
         assertTrue(logs.destinationArn().startsWith("arn:aws:logs:"));
         assertTrue(logs.format().contains("$context.requestId"));
         assertEquals(Optional.of(true), value(stage.autoDeploy()));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"prod"})
-    void prodAuthorizesEveryRouteWithJwt(String stack) {
-        Authorizer authorizer = StackRuns.of(stack).one(Authorizer.class);
-        assertEquals("JWT", value(authorizer.authorizerType()));
-        assertTrue(value(authorizer.jwtConfiguration()).orElseThrow().issuer().orElseThrow().startsWith("https://"));
-        String authorizerId = value(authorizer.id());
-        for (Route route : routes(stack)) {
-            assertEquals(Optional.of("JWT"), value(route.authorizationType()), value(route.routeKey()));
-            assertEquals(Optional.of(authorizerId), value(route.authorizerId()));
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"dev", "staging"})
-    void stacksWithoutAnIssuerHaveNoAuthorizer(String stack) {
-        assertTrue(StackRuns.of(stack).all(Authorizer.class).isEmpty());
-        routes(stack).forEach(route -> assertEquals(Optional.of("NONE"), value(route.authorizationType())));
     }
 
     @ParameterizedTest

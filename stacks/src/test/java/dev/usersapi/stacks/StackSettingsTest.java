@@ -68,13 +68,6 @@ class StackSettingsTest {
     }
 
     @Test
-    void prodWithoutAJwtIssuerIsRefused() {
-        Map<String, Object> devKeepingUsers = configWith("dev", "users-api:table", "retention", "off");
-        var error = assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", devKeepingUsers)));
-        assertEquals(true, error.getMessage().contains("JWT issuer"), error.getMessage());
-    }
-
-    @Test
     void aUserRetentionIsRefusedOnProdAndStagingWithThePolicyMessage() {
         for (String stack : java.util.List.of("prod", "staging")) {
             var error = assertThrows(StackDeclarationException.class,

@@ -100,14 +100,15 @@ public final class DynamoDbEngine implements AutoCloseable {
     public Answer handle(String target, byte[] body) {
         try {
             boolean streamsApi = target != null && target.startsWith(StreamOperations.TARGET_PREFIX);
-            if (target == null || !target.startsWith(TARGET_PREFIX) && !streamsApi) {
-                throw new DynamoDbException("UnknownOperationException", null, 400);
-            }
             JsonNode request;
             try {
                 request = body.length == 0 ? JsonTrees.object() : JsonTrees.read(body);
             } catch (JsonProcessingException e) {
-                throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
+                // A body that is not JSON at all is refused before the operation is looked at, with no message (as DynamoDB does).
+                throw new DynamoDbException("SerializationException", null, 400);
+            }
+            if (target == null || !target.startsWith(TARGET_PREFIX) && !streamsApi) {
+                throw new DynamoDbException("UnknownOperationException", null, 400);
             }
             if (request == null || !request.isObject()) {
                 throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);

@@ -188,6 +188,9 @@ final class ItemOperations {
             if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
                 throw conditionFailed(request, current);
             }
+            if (current.isEmpty() && finalUpdate.map(Update::takesAwayOnly).orElse(false)) {
+                return current; // nothing to take away from: no item is made
+            }
             Map<String, Value> base = current.orElseGet(() -> new LinkedHashMap<>(key));
             Map<String, Value> after;
             try {
@@ -258,6 +261,7 @@ final class ItemOperations {
             range = new KeyRange(legacy.hash(), legacy.sort());
         }
         Legacy.checkFilterOnKey(request, key);
+        filter.ifPresent(given -> checkFilterOnKey(given, key));
         filter = filter.or(() -> Legacy.filter(request, "QueryFilter"));
         NavigableMap<StorageKey, Map<String, Value>> partition = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.partition(range.hash()))
                 .orElseGet(() -> table.partition(range.hash()));
@@ -267,6 +271,21 @@ final class ItemOperations {
             partition = forward ? partition.tailMap(start.get(), false) : partition.headMap(start.get(), false);
         }
         return page(request, table, index, (forward ? partition : partition.descendingMap()).values(), range::matches, filter, projection);
+    }
+
+    /**
+     * A Query's filter may not name the queried key (API reference, Query: "A filter expression
+     * cannot contain partition key or sort key attributes. You need to specify those attributes in
+     * the key condition expression, not the filter expression"), with dynalite's message: the
+     * partition key first, then the sort key.
+     */
+    private static void checkFilterOnKey(Condition filter, KeySchema key) {
+        java.util.Set<String> named = Condition.attributes(filter);
+        for (Optional<String> attribute : List.of(Optional.of(key.hashName()), key.rangeName())) {
+            if (attribute.isPresent() && named.contains(attribute.get())) {
+                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attribute.get());
+            }
+        }
     }
 
     /** Query's and Scan's Select, IndexName, Limit and ReturnConsumedCapacity (API reference, Query and Scan). */
@@ -408,14 +427,12 @@ final class ItemOperations {
         int scanned = 0;
         long bytesRead = 0;
         Optional<Map<String, Value>> last = Optional.empty();
-        boolean more = false;
         for (Map<String, Value> item : items) {
+            if (scanned == limit || bytesRead >= PAGE_BYTES) {
+                break;
+            }
             if (!inRange.test(item)) {
                 continue;
-            }
-            if (scanned == limit || bytesRead >= PAGE_BYTES) {
-                more = true;
-                break;
             }
             scanned++;
             bytesRead += ItemSizes.of(item);
@@ -432,7 +449,10 @@ final class ItemOperations {
             answer.set("Items", found);
         }
         answer.put("Count", count).put("ScannedCount", scanned);
-        if (more && last.isPresent()) {
+        // A read stopped by Limit or the 1 MB page names where it stopped, whether or not an item follows (API reference,
+        // Query: "If LastEvaluatedKey is not empty, it does not necessarily mean that there is more data"), as dynalite does.
+        boolean stopped = scanned == limit || bytesRead >= PAGE_BYTES;
+        if (stopped && last.isPresent()) {
             Map<String, Value> lastKey = new LinkedHashMap<>();
             Map<String, Value> lastItem = last.get();
             for (KeySchema schema : List.of(tableKey, ordering)) {

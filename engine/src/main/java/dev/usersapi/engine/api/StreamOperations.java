@@ -48,13 +48,30 @@ final class StreamOperations {
                 .orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
     }
 
+    /**
+     * ListStreams, a page at a time in ARN order (API reference, ListStreams): Limit 1 to 100 (the
+     * default), from just after ExclusiveStartStreamArn; LastEvaluatedStreamArn names the page's
+     * last stream when another follows, and the next page starts after it.
+     */
     private ObjectNode list(JsonNode request) {
+        new Constraints().range(request.get("Limit"), "limit", 1, 100).length(request.get("ExclusiveStartStreamArn"), "exclusiveStartStreamArn", 37, 1024)
+                .name(request.get("TableName"), "tableName").check();
         Optional<String> table = Requests.optionalString(request, "TableName");
+        Optional<String> start = Requests.optionalString(request, "ExclusiveStartStreamArn");
+        int limit = request.path("Limit").asInt(100);
+        java.util.TreeMap<String, ObjectNode> listed = new java.util.TreeMap<>();
+        tables.tables().stream().filter(t -> table.map(t.name()::equals).orElse(true))
+                .forEach(t -> t.stream().ifPresent(stream -> listed.put(stream.arn(), JsonTrees.object().put("StreamArn", stream.arn())
+                        .put("TableName", t.name()).put("StreamLabel", stream.label()))));
         ObjectNode answer = JsonTrees.object();
         ArrayNode streams = answer.putArray("Streams");
-        tables.tables().stream().filter(t -> table.map(t.name()::equals).orElse(true)).sorted(java.util.Comparator.comparing(Table::name))
-                .forEach(t -> t.stream().ifPresent(stream -> streams.addObject().put("StreamArn", stream.arn())
-                        .put("TableName", t.name()).put("StreamLabel", stream.label())));
+        for (ObjectNode stream : start.map(arn -> listed.tailMap(arn, false)).orElse(listed).values()) {
+            if (streams.size() == limit) {
+                answer.put("LastEvaluatedStreamArn", streams.get(streams.size() - 1).path("StreamArn").asText());
+                break;
+            }
+            streams.add(stream);
+        }
         return answer;
     }
 
@@ -86,7 +103,12 @@ final class StreamOperations {
             long first = stream.firstPosition(each);
             // An open shard with no record yet starts where its first record will.
             range.put("StartingSequenceNumber", stream.sequenceAt(first).orElse(dev.usersapi.engine.stream.TableStream.sequenceNumber(first + 1)));
-            each.end().ifPresent(end -> stream.sequenceAt(end - 1).ifPresent(last -> range.put("EndingSequenceNumber", last)));
+            // A shard closed before its first record (a stream disabled with no change) has no last record to name.
+            each.end().ifPresent(end -> {
+                if (end > first) {
+                    stream.sequenceAt(end - 1).ifPresent(last -> range.put("EndingSequenceNumber", last));
+                }
+            });
         }
         return answer;
     }

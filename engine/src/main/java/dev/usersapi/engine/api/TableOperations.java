@@ -281,8 +281,7 @@ final class TableOperations {
         if (billing.equals("PAY_PER_REQUEST") && !throughput.isMissingNode()) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
         }
-        Optional<String> stream = request.path("StreamSpecification").path("StreamEnabled").asBoolean(false)
-                ? Optional.of(request.path("StreamSpecification").path("StreamViewType").asText()) : Optional.empty();
+        Optional<String> stream = StreamSpecifications.created(request.path("StreamSpecification"));
         Map<String, String> tags = Tagging.read(request.path("Tags"));
         Tagging.checkCount(tags);
         return new Table(name, key, types, indexes, created, new TableSettings(billing,
@@ -414,6 +413,10 @@ final class TableOperations {
 
     ObjectNode update(JsonNode request) {
         Table table = table(request);
+        // Checked before anything changes: a refused stream change leaves the indexes as they were too.
+        JsonNode stream = request.path("StreamSpecification");
+        Optional<String> view = stream.isMissingNode() ? table.settings().streamViewType()
+                : StreamSpecifications.updated(table.name(), table.settings().streamViewType().isPresent(), stream);
         Map<String, String> types = new LinkedHashMap<>(table.attributeTypes());
         for (JsonNode definition : request.path("AttributeDefinitions")) {
             types.put(definition.path("AttributeName").asText(), definition.path("AttributeType").asText());
@@ -441,9 +444,6 @@ final class TableOperations {
         TableSettings settings = table.settings();
         String billing = Requests.optionalString(request, "BillingMode").orElse(settings.billingMode());
         JsonNode throughput = request.path("ProvisionedThroughput");
-        JsonNode stream = request.path("StreamSpecification");
-        Optional<String> view = stream.isMissingNode() ? settings.streamViewType()
-                : stream.path("StreamEnabled").asBoolean(false) ? Optional.of(stream.path("StreamViewType").asText()) : Optional.empty();
         table.settings(new TableSettings(billing, throughput.path("ReadCapacityUnits").asLong(settings.readCapacity()),
                 throughput.path("WriteCapacityUnits").asLong(settings.writeCapacity()), view, settings.pointInTimeRecovery(), settings.tags()));
         if (!stream.isMissingNode()) {

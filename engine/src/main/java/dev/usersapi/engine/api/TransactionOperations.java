@@ -114,7 +114,8 @@ final class TransactionOperations {
                 Optional<Map<String, Value>> after = switch (action.kind()) {
                     case "Put" -> action.item();
                     case "Delete" -> Optional.empty();
-                    case "Update" -> Optional.of(updated(action, before));
+                    // As UpdateItem: an update that only takes attributes away makes no item where there is none.
+                    case "Update" -> before.isEmpty() && action.update().orElseThrow().takesAwayOnly() ? before : Optional.of(updated(action, before));
                     default -> before;
                 };
                 results.add(after);

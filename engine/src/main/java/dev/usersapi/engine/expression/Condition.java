@@ -24,4 +24,40 @@ public sealed interface Condition permits Condition.Compare, Condition.Between, 
     record Not(Condition condition) implements Condition {}
     record And(Condition left, Condition right) implements Condition {}
     record Or(Condition left, Condition right) implements Condition {}
+
+    /** The top-level attributes the condition names, each once, in the order it names them. */
+    static java.util.Set<String> attributes(Condition condition) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        collect(condition, names);
+        return names;
+    }
+
+    private static void collect(Condition condition, java.util.Set<String> names) {
+        java.util.function.Consumer<Operand> operand = each -> {
+            if (each instanceof Operand.Attribute attribute) {
+                names.add(attribute.path().attribute());
+            } else if (each instanceof Operand.Size size) {
+                names.add(size.path().attribute());
+            }
+        };
+        if (condition instanceof Compare compare) {
+            operand.accept(compare.left());
+            operand.accept(compare.right());
+        } else if (condition instanceof Between between) {
+            List.of(between.subject(), between.lower(), between.upper()).forEach(operand);
+        } else if (condition instanceof In in) {
+            operand.accept(in.subject());
+            in.candidates().forEach(operand);
+        } else if (condition instanceof Function function) {
+            function.arguments().forEach(operand);
+        } else if (condition instanceof Not not) {
+            collect(not.condition(), names);
+        } else if (condition instanceof And and) {
+            collect(and.left(), names);
+            collect(and.right(), names);
+        } else if (condition instanceof Or or) {
+            collect(or.left(), names);
+            collect(or.right(), names);
+        }
+    }
 }

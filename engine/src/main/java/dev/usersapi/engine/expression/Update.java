@@ -9,6 +9,15 @@ public record Update(List<Action> actions) {
         actions = List.copyOf(actions);
     }
 
+    /**
+     * Whether every action only takes something away (REMOVE, or DELETE from a set): such an
+     * update of an item that does not exist creates none, as DynamoDB does (dynalite creates an
+     * item of the key alone).
+     */
+    public boolean takesAwayOnly() {
+        return actions.stream().allMatch(action -> action instanceof Remove || action instanceof Delete);
+    }
+
     public sealed interface Action permits Set, Remove, Add, Delete {
         Path path();
     }

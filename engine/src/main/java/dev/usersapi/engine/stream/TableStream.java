@@ -145,6 +145,19 @@ public final class TableStream {
         return Optional.of(record);
     }
 
+    /**
+     * The stream is disabled: "If you disable a stream, any shards that are open will be closed.
+     * The data in the stream will continue to be readable for 24 hours" (developer guide, "Change
+     * data capture for DynamoDB Streams"). DescribeStream then gives the shard's
+     * EndingSequenceNumber, and GetRecords read to its end gives no NextShardIterator.
+     */
+    public synchronized void close() {
+        Shard open = shards.get(shards.size() - 1);
+        if (open.end().isEmpty()) {
+            shards.set(shards.size() - 1, open.closedAt(trimmed + records.size()));
+        }
+    }
+
     /** Adds a record made by {@link #changed} to the atomic write that carries its change. */
     public void store(Record record, dev.usersapi.engine.storage.Store.Batch batch) {
         batch.putRecord(arn, record.sequenceNumber(), StoredRecords.header(record), StoredRecords.encode(record));
@@ -197,8 +210,9 @@ public final class TableStream {
             records.subList(0, drop).clear();
             trimmed += drop;
         }
-        // A closed shard whose every record is gone is gone too; the open one always stays.
-        shards.removeIf(shard -> shard.end().isPresent() && shard.end().getAsLong() <= trimmed);
+        // A closed shard whose every record is gone is gone too; the last one (open, or closed with its disabled stream) always stays.
+        Shard last = shards.get(shards.size() - 1);
+        shards.removeIf(shard -> shard != last && shard.end().isPresent() && shard.end().getAsLong() <= trimmed);
     }
 
     /** The shards kept, oldest first: the last is open. */

@@ -430,6 +430,7 @@ public final class Table {
             streaming = true;
         } else {
             streaming = false;
+            stream.ifPresent(dev.usersapi.engine.stream.TableStream::close);
         }
     }
 

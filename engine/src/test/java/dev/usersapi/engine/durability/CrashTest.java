@@ -78,7 +78,7 @@ class CrashTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         for (int round = 1; round <= ROUNDS; round++) {
-            int killAfter = 20 + random.nextInt(100);
+            int killAfter = 10 + random.nextInt(60);
             runAndKill(round, killAfter, random.nextLong());
             List<String> problems = reopenAndCheck();
             assertTrue(problems.isEmpty(), "round " + round + " of " + ROUNDS + " (seed " + seed + ", killed after " + killAfter

@@ -84,6 +84,26 @@ public final class JwtAuthorizer {
         return audiences;
     }
 
+    /** The local app client, as Cognito's client-credentials clients are: its id is the first audience. */
+    public String clientId() {
+        return audiences.get(0);
+    }
+
+    /**
+     * The local app client's secret, for {@code POST /oauth2/token}. It is derived from the
+     * signing key: whoever holds the key can sign any token already, so it tells nothing more.
+     */
+    public String clientSecret() {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal("users-api local client secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+
     /** The decision for a request with this {@code Authorization} header on a route with these scopes. */
     public Decision authorize(Optional<String> authorization, List<String> routeScopes) {
         if (authorization.isEmpty() || authorization.get().isBlank()) {

@@ -275,6 +275,9 @@ public final class LocalGateway implements AutoCloseable {
         String method = http.method().name();
         byte[] body = new byte[http.content().readableBytes()];
         http.content().getBytes(http.content().readerIndex(), body);
+        if (authorizer.isPresent() && rawPath.equals(TokenEndpoint.PATH)) {
+            return withRequestId(new TokenEndpoint(authorizer.get()).answer(method, headers(http), body), requestId);
+        }
         Optional<LocalPages.Page> page = pages.flatMap(served -> served.page(method, rawPath));
         if (page.isPresent()) {
             return withRequestId(new HttpApiPayloads.Response(page.get().status(), Map.of("content-type", page.get().contentType()),

@@ -16,12 +16,16 @@ import java.util.Optional;
 final class RouteTable {
     static final String DEFAULT_ROUTE = "$default";
 
-    /** {@code scopes}: the route's authorizationScopes, any one of which admits a token; none for {@code $default}. */
+    /**
+     * {@code scopes}: the route's authorizationScopes, any one of which admits a token; for
+     * {@code $default}, any scope of any operation, as the program gives that route.
+     */
     record Selected(String routeKey, Map<String, String> pathParameters, List<String> scopes) {}
 
     private record Template(ApiOperation operation, List<String> segments, long literals) {}
 
     private final List<Template> templates = new ArrayList<>();
+    private final List<String> everyScope;
 
     RouteTable(List<ApiOperation> operations) {
         for (ApiOperation operation : operations) {
@@ -29,6 +33,7 @@ final class RouteTable {
             templates.add(new Template(operation, segments, segments.stream().filter(s -> !s.startsWith("{")).count()));
         }
         templates.sort(Comparator.comparingLong(Template::literals).reversed());
+        everyScope = operations.stream().flatMap(operation -> operation.scopes().stream()).distinct().toList();
     }
 
     /** {@code segments} are the request path's segments, percent-decoded. */
@@ -42,7 +47,7 @@ final class RouteTable {
                 return new Selected(template.operation().routeKey(), parameters.get(), template.operation().scopes());
             }
         }
-        return new Selected(DEFAULT_ROUTE, Map.of(), List.of());
+        return new Selected(DEFAULT_ROUTE, Map.of(), everyScope);
     }
 
     private static Optional<Map<String, String>> fit(List<String> template, List<String> segments) {

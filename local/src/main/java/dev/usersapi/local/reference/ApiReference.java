@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The interactive API reference at {@code /docs}: Swagger UI, from its webjar on the class path
  * (no network), rendering {@code api/openapi.yaml}. The document is served with one server, the
  * page's own origin, so "try it" calls this local stack whatever port it listens on; where the
- * stack demands a JWT, the page is pre-authorized with the token the stack printed.
+ * stack demands a token, the page is pre-authorized with the token the stack printed (every scope).
  */
 public final class ApiReference implements LocalPages {
     private static final String PREFIX = "/docs";
@@ -36,11 +36,21 @@ public final class ApiReference implements LocalPages {
         ObjectMapper json = new ObjectMapper();
         this.assets = "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/";
         this.index = resource("api-reference/index.html");
+        ObjectNode contract = json.valueToTree(OpenApiDocument.tree(openApiDocument));
         ObjectNode settings = json.createObjectNode().put("specUrl", PREFIX + "/openapi.json");
-        bearerToken.ifPresent(token -> settings.put("bearerToken", token));
+        bearerToken.ifPresent(token -> {
+            settings.put("bearerToken", token);
+            // The page is authorized as the contract's OAuth scheme with the stack's token, so every
+            // operation's "try it" sends it, whatever scopes the operation names.
+            contract.path("components").path("securitySchemes").fields().forEachRemaining(scheme -> {
+                if (!settings.has("securityScheme") && "oauth2".equals(scheme.getValue().path("type").asText())) {
+                    settings.put("securityScheme", scheme.getKey());
+                    settings.set("securitySchemeDefinition", scheme.getValue());
+                }
+            });
+        });
         this.initializer = new String(resource("api-reference/swagger-initializer.js"), StandardCharsets.UTF_8)
                 .replace("/*SETTINGS*/", settings.toString()).getBytes(StandardCharsets.UTF_8);
-        ObjectNode contract = json.valueToTree(OpenApiDocument.tree(openApiDocument));
         // A relative server is resolved against the document's own address: this stack, on its port.
         contract.putArray("servers").addObject().put("url", "/").put("description", "this local stack");
         this.document = contract.toString().getBytes(StandardCharsets.UTF_8);

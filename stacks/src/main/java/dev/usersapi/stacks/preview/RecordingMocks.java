@@ -29,8 +29,9 @@ public final class RecordingMocks implements Mocks {
         Map<String, Object> state = new HashMap<>(args.inputs);
         String physical = String.valueOf(args.inputs.getOrDefault("name", args.name + "-a1b2c3d"));
         state.putIfAbsent("name", physical);
-        state.putAll(outputs(args.type, physical));
-        return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(physical + "-id"), state));
+        String id = id(args.type, physical);
+        state.putAll(outputs(args.type, physical, id));
+        return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(id), state));
     }
 
     /**
@@ -60,7 +61,15 @@ public final class RecordingMocks implements Mocks {
         return declared.stream().filter(d -> d.type().equals(type) && d.name().equals(name)).findFirst();
     }
 
-    private static Map<String, Object> outputs(String type, String name) {
+    /** The ID AWS gives: a Cognito user pool's is {@code <region>_<9 characters>}, which its issuer URL ends with. */
+    private static String id(String type, String name) {
+        return switch (type) {
+            case "aws:cognito/userPool:UserPool" -> REGION + "_a1B2c3D4e";
+            default -> name + "-id";
+        };
+    }
+
+    private static Map<String, Object> outputs(String type, String name, String id) {
         String prefix = "arn:aws:%s:" + REGION + ":" + ACCOUNT + ":";
         return switch (type) {
             case "aws:dynamodb/table:Table" -> Map.of(
@@ -86,6 +95,9 @@ public final class RecordingMocks implements Mocks {
             case "aws:iam/role:Role" -> Map.of("arn", "arn:aws:iam::" + ACCOUNT + ":role/" + name);
             case "aws:kms/key:Key" -> Map.of("arn", prefix.formatted("kms") + "key/" + name);
             case "aws:sns/topic:Topic" -> Map.of("arn", prefix.formatted("sns") + name);
+            case "aws:cognito/userPool:UserPool" -> Map.of(
+                    "arn", prefix.formatted("cognito-idp") + "userpool/" + id,
+                    "endpoint", "cognito-idp." + REGION + ".amazonaws.com/" + id);
             default -> Map.of("arn", prefix.formatted(type.split("[:/]")[1]) + name);
         };
     }
