@@ -181,16 +181,17 @@ public record StackSettings(
         }
     }
 
-    /** Account ids AWS's documentation uses as examples, and markers of a value still to be filled in. */
+    /** Account ids AWS's documentation uses as examples: a copy to one would go to an account nobody here owns. */
     private static final Set<String> EXAMPLE_ACCOUNTS = Set.of("123456789012", "111122223333", "444455556666", "777788889999",
             "000000000000");
-    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile(
-            "(?i)replaceme|your-|example\\.(com|org|net)|\\.invalid$|changeme");
 
     /**
-     * The operations settings that still hold a placeholder, each as "setting: value": a stack with
-     * any is refused by {@code pulumi up} (a preview only warns), since it would page nobody or copy
-     * backups to an account nobody owns.
+     * The operations settings that still hold a placeholder (the same {@link #PLACEHOLDER} the JWT
+     * settings are refused for, and AWS's example account ids), each as "setting: value". Unlike an
+     * issuer, whose absence makes the program create one, these have no default to fall back on, so
+     * the stack files ship them as placeholders: a preview warns, {@code pulumi up} refuses
+     * (UsersApiProgram.define), since the stack would page nobody or copy backups to an account
+     * nobody owns.
      */
     public List<String> placeholders() {
         List<String> found = new java.util.ArrayList<>();
