@@ -79,9 +79,8 @@ public final class LocalStack implements AutoCloseable {
         Path dataDirectory = options.dynamoDbEndpoint().map(endpoint -> stackDirectory.resolve("endpoint-"
                 + (endpoint.getHost() + (endpoint.getPort() < 0 ? "" : "-" + endpoint.getPort())).replaceAll("[^A-Za-z0-9.-]", "_")))
                 .orElse(stackDirectory);
-        if (!options.inMemory() || options.dynamoDbEndpoint().isPresent()) {
-            ownerOnlyDirectory(dataDirectory);
-        }
+        // Even in memory, batches given up on (their records, names and emails in them) are kept here.
+        ownerOnlyDirectory(dataDirectory);
         LocalDynamoDb dynamo = options.dynamoDbEndpoint().map(LocalDynamoDb::other)
                 .orElseGet(() -> LocalDynamoDb.embedded(options.inMemory() ? Optional.empty() : Optional.of(dataDirectory),
                         options.dynamoDbPort(), clock, options.expiryInterval()));

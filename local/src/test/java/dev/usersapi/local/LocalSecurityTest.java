@@ -364,6 +364,8 @@ class LocalSecurityTest {
         Path existing = Files.createDirectory(temporary.resolve("old"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         LocalStack.ownerOnlyDirectory(existing);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)), "an old world-readable one is narrowed");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.failureDestination().getParent())),
+                "the running stack's own, where batches given up on are kept even in memory");
     }
 
     @Test

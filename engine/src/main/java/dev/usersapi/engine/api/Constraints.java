@@ -93,15 +93,24 @@ final class Constraints {
         }
     }
 
-    /** The Return* members and Select every data-plane operation shares, with their value sets. */
-    static void returnMembers(JsonNode request, List<String> returnValues) {
+    /**
+     * The members every data-plane operation checks first, as its service model constrains them:
+     * the table name, the item or key it needs ({@code required}), and the Return* value sets
+     * ({@code returnValues} empty where the operation has no ReturnValues).
+     */
+    static Constraints dataPlane(JsonNode request, String required, List<String> returnValues) {
         Constraints constraints = new Constraints();
         constraints.oneOf(request.get("ReturnConsumedCapacity"), "returnConsumedCapacity", List.of("INDEXES", "TOTAL", "NONE"));
-        constraints.oneOf(request.get("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics", List.of("SIZE", "NONE"));
+        constraints.notNull(request.get("TableName"), "tableName").name(request.get("TableName"), "tableName");
+        if (!required.isEmpty()) {
+            constraints.notNull(request.get(required), Requests.lowerFirst(required));
+        }
+        constraints.oneOf(request.get("ConditionalOperator"), "conditionalOperator", List.of("OR", "AND"));
         if (!returnValues.isEmpty()) {
             constraints.oneOf(request.get("ReturnValues"), "returnValues", returnValues);
         }
+        constraints.oneOf(request.get("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics", List.of("SIZE", "NONE"));
         constraints.oneOf(request.get("ReturnValuesOnConditionCheckFailure"), "returnValuesOnConditionCheckFailure", List.of("ALL_OLD", "NONE"));
-        constraints.check();
+        return constraints;
     }
 }

@@ -113,7 +113,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             if (request == null || !request.isObject()) {
                 throw new DynamoDbException("SerializationException", "Start of structure or map found where not expected", 400);
             }
-            RequestShapes.check(request);
+            RequestShapes.check(target.substring(target.indexOf('.') + 1), request);
             ObjectNode answer = streamsApi ? streams.dispatch(target.substring(StreamOperations.TARGET_PREFIX.length()), request)
                     : dispatch(target.substring(TARGET_PREFIX.length()), request);
             // TagResource and UntagResource answer with no body at all, as DynamoDB does.
@@ -180,8 +180,8 @@ public final class DynamoDbEngine implements AutoCloseable {
                                 java.util.Optional<Map<String, dev.usersapi.engine.value.Value>> item) {
         ObjectNode body = JsonTrees.object().put("__type", namespace(type) + "#" + type);
         if (message != null) {
-            // Coral's own AccessDeniedException spells its member "Message"; DynamoDB's errors, "message".
-            body.put(type.equals("AccessDeniedException") ? "Message" : "message", message);
+            // Coral's own AccessDeniedException and SerializationException spell the member "Message"; DynamoDB's errors, "message".
+            body.put(type.equals("AccessDeniedException") || type.equals("SerializationException") ? "Message" : "message", message);
         }
         item.ifPresent(seen -> body.set("Item", dev.usersapi.engine.value.AttributeValues.write(seen)));
         return new Answer(status, JsonTrees.bytes(body));

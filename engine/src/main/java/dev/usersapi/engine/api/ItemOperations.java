@@ -41,8 +41,8 @@ final class ItemOperations {
         this.catalog = catalog;
     }
 
+    /** The table a request names; DynamoDB checks the rest of the request before it looks. */
     private Table table(JsonNode request) {
-        new Constraints().notNull(request.get("TableName"), "tableName").name(request.get("TableName"), "tableName").check();
         String name = Requests.string(request, "TableName");
         Table table = catalog.get(name);
         if (table == null) {
@@ -90,30 +90,35 @@ final class ItemOperations {
     }
 
     ObjectNode put(JsonNode request) {
+        Constraints.dataPlane(request, "Item", RETURN_VALUES).check();
         Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
-        Constraints.returnMembers(request, RETURN_VALUES);
-        Optional<Condition> expected = Legacy.expected(request);
-        Table table = table(request);
         Map<String, Value> item = Requests.item(request.path("Item"));
-        Requests.checkItem(table, item);
-        Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
-        checkUsed(placeholders);
         String returnValues = request.path("ReturnValues").asText("NONE");
         if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
             throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
         }
+        if (ItemSizes.of(item) > Requests.MAX_ITEM_BYTES) {
+            throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
+        }
+        Optional<Condition> expected = Legacy.expected(request);
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
+        checkUsed(placeholders);
+        Table table = table(request);
+        Requests.checkItem(table, item);
         return replaceIf(request, table, table.key().keyOf(item).orElseThrow(), condition, Optional.of(item));
     }
 
     ObjectNode get(JsonNode request) {
+        Constraints.dataPlane(request, "Key", List.of()).length(request.get("AttributesToGet"), "attributesToGet", 1, 255).check();
         Legacy.checkParameters(request, List.of("ProjectionExpression"), List.of("AttributesToGet"));
+        Requests.item(request.path("Key"));
         Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
-        Table table = table(request);
-        Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
+        Table table = table(request);
+        Map<String, Value> key = Requests.key(table, request.path("Key"));
         Optional<Map<String, Value>> item = table.get(key);
         ObjectNode answer = JsonTrees.object();
         item.ifPresent(found -> answer.set("Item", AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
@@ -124,18 +129,19 @@ final class ItemOperations {
     }
 
     ObjectNode delete(JsonNode request) {
+        Constraints.dataPlane(request, "Key", RETURN_VALUES).check();
         Legacy.checkParameters(request, List.of("ConditionExpression"), List.of("Expected"));
-        Constraints.returnMembers(request, RETURN_VALUES);
+        Requests.item(request.path("Key"));
+        Optional<Condition> expected = Legacy.expected(request);
+        Placeholders placeholders = Requests.placeholders(request);
+        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
+        checkUsed(placeholders);
         String returnValues = request.path("ReturnValues").asText("NONE");
         if (!returnValues.equals("NONE") && !returnValues.equals("ALL_OLD")) {
             throw DynamoDbException.validation("ReturnValues can only be ALL_OLD or NONE");
         }
-        Optional<Condition> expected = Legacy.expected(request);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
-        Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
-        checkUsed(placeholders);
         return replaceIf(request, table, key, condition, Optional.empty());
     }
 
@@ -161,12 +167,11 @@ final class ItemOperations {
     }
 
     ObjectNode update(JsonNode request) {
+        Constraints.dataPlane(request, "Key", RETURN_VALUES).check();
         Legacy.checkParameters(request, List.of("UpdateExpression", "ConditionExpression"), List.of("AttributeUpdates", "Expected"));
-        Constraints.returnMembers(request, RETURN_VALUES);
+        Requests.item(request.path("Key"));
         Optional<Update> attributeUpdates = Legacy.attributeUpdates(request);
         Optional<Condition> expected = Legacy.expected(request);
-        Table table = table(request);
-        Map<String, Value> key = Requests.key(table, request.path("Key"));
         Placeholders placeholders = Requests.placeholders(request);
         Optional<Update> update;
         try {
@@ -177,6 +182,8 @@ final class ItemOperations {
         update = update.or(() -> attributeUpdates);
         Optional<Condition> condition = condition(request, "ConditionExpression", placeholders).or(() -> expected);
         checkUsed(placeholders);
+        Table table = table(request);
+        Map<String, Value> key = Requests.key(table, request.path("Key"));
         update.ifPresent(actions -> actions.actions().forEach(action -> {
             if (table.key().isKeyAttribute(action.path().attribute())) {
                 throw DynamoDbException.validation("One or more parameter values were invalid: Cannot update attribute "
@@ -236,23 +243,24 @@ final class ItemOperations {
     }
 
     ObjectNode query(JsonNode request) {
+        readMembers(request);
         Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
                 List.of("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"));
-        readMembers(request);
         Legacy.checkConditions(request.get("QueryFilter"), "queryFilter");
         Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
+        startKeyValues(request);
         if (!request.hasNonNull("KeyConditions") && !request.hasNonNull("KeyConditionExpression")) {
             throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
-        Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
-        Table table = table(request);
-        Optional<Index> index = indexOf(table, request);
-        KeySchema key = index.map(Index::key).orElse(table.key());
         Placeholders placeholders = Requests.placeholders(request);
         Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
+        Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
+        Table table = table(request);
+        Optional<Index> index = indexOf(table, request);
+        KeySchema key = index.map(Index::key).orElse(table.key());
         KeyRange range;
         if (keyCondition.isPresent()) {
             range = KeyRange.of(keyCondition.get(), key);
@@ -290,9 +298,22 @@ final class ItemOperations {
 
     /** Query's and Scan's Select, IndexName, Limit and ReturnConsumedCapacity (API reference, Query and Scan). */
     private static void readMembers(JsonNode request) {
-        new Constraints().oneOf(request.get("Select"), "select", SELECT).name(request.get("IndexName"), "indexName")
-                .oneOf(request.get("ReturnConsumedCapacity"), "returnConsumedCapacity", List.of("INDEXES", "TOTAL", "NONE"))
+        Constraints.dataPlane(request, "", List.of()).oneOf(request.get("Select"), "select", SELECT).name(request.get("IndexName"), "indexName")
+                .length(request.get("AttributesToGet"), "attributesToGet", 1, 255)
                 .range(request.get("Limit"), "limit", 1, Integer.MAX_VALUE).check();
+    }
+
+    /** An ExclusiveStartKey's values, read before the table is: DynamoDB refuses a malformed one first. */
+    private static void startKeyValues(JsonNode request) {
+        if (!request.hasNonNull("ExclusiveStartKey")) {
+            return;
+        }
+        try {
+            AttributeValues.item(request.get("ExclusiveStartKey"));
+        } catch (dev.usersapi.engine.value.InvalidValueException e) {
+            boolean bare = e.getMessage().matches("(?s).*(contains duplicates|number set|numeric value|significant digits|number with magnitude).*");
+            throw DynamoDbException.validation((bare ? "" : "The provided starting key is invalid: ") + e.getMessage());
+        }
     }
 
     /**
@@ -334,23 +355,24 @@ final class ItemOperations {
     }
 
     ObjectNode scan(JsonNode request) {
-        Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression"), List.of("AttributesToGet", "ScanFilter", "ConditionalOperator"));
         readMembers(request);
+        Legacy.checkParameters(request, List.of("ProjectionExpression", "FilterExpression"), List.of("AttributesToGet", "ScanFilter", "ConditionalOperator"));
         Optional<List<Path>> attributesToGet = Legacy.attributesToGet(request);
         Legacy.checkConditions(request.get("ScanFilter"), "scanFilter");
-        Table table = table(request);
-        Optional<Index> index = indexOf(table, request);
+        startKeyValues(request);
+        checkSegments(request);
         Placeholders placeholders = Requests.placeholders(request);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders).or(() -> Legacy.filter(request, "ScanFilter"));
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
+        Table table = table(request);
+        Optional<Index> index = indexOf(table, request);
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
         Optional<StorageKey> start = startKey(request, table, index);
         if (start.isPresent()) {
             all = all.tailMap(start.get(), false);
         }
-        checkSegments(request);
         int segments = request.path("TotalSegments").asInt(1);
         int segment = request.path("Segment").asInt(0);
         String hashName = table.key().hashName();

@@ -39,24 +39,43 @@ final class Requests {
         return Character.toLowerCase(member.charAt(0)) + member.substring(1);
     }
 
+    /**
+     * ExpressionAttributeNames and -Values, checked in DynamoDB's order: names not empty, their
+     * keys {@code #name}; values not empty, their keys {@code :name}, then each value.
+     */
     static Placeholders placeholders(JsonNode request) {
         Map<String, String> names = new LinkedHashMap<>();
-        request.path("ExpressionAttributeNames").fields().forEachRemaining(field -> names.put(field.getKey(), field.getValue().asText()));
-        Map<String, Value> values = new LinkedHashMap<>();
-        JsonNode given = request.path("ExpressionAttributeValues");
-        given.fields().forEachRemaining(field -> {
-            try {
-                values.put(field.getKey(), AttributeValues.read(field.getValue()));
-            } catch (InvalidValueException e) {
-                throw DynamoDbException.validation("ExpressionAttributeValues contains invalid value: " + e.getMessage()
-                        + " for key " + field.getKey());
+        if (request.hasNonNull("ExpressionAttributeNames")) {
+            JsonNode given = request.get("ExpressionAttributeNames");
+            if (given.isEmpty()) {
+                throw DynamoDbException.validation("ExpressionAttributeNames must not be empty");
             }
-        });
-        if (request.has("ExpressionAttributeValues") && values.isEmpty()) {
-            throw DynamoDbException.validation("ExpressionAttributeValues must not be empty");
+            given.fields().forEachRemaining(field -> {
+                if (!field.getKey().matches("#[0-9a-zA-Z_]+")) {
+                    throw DynamoDbException.validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + field.getKey() + "\"");
+                }
+                names.put(field.getKey(), field.getValue().asText());
+            });
         }
-        if (request.has("ExpressionAttributeNames") && names.isEmpty()) {
-            throw DynamoDbException.validation("ExpressionAttributeNames must not be empty");
+        Map<String, Value> values = new LinkedHashMap<>();
+        if (request.hasNonNull("ExpressionAttributeValues")) {
+            JsonNode given = request.get("ExpressionAttributeValues");
+            if (given.isEmpty()) {
+                throw DynamoDbException.validation("ExpressionAttributeValues must not be empty");
+            }
+            given.fieldNames().forEachRemaining(key -> {
+                if (!key.matches(":[0-9a-zA-Z_]+")) {
+                    throw DynamoDbException.validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
+                }
+            });
+            given.fields().forEachRemaining(field -> {
+                try {
+                    values.put(field.getKey(), AttributeValues.read(field.getValue()));
+                } catch (InvalidValueException e) {
+                    throw DynamoDbException.validation("ExpressionAttributeValues contains invalid value: " + e.getMessage()
+                            + " for key " + field.getKey());
+                }
+            });
         }
         return new Placeholders(names, values);
     }

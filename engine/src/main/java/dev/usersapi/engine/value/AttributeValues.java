@@ -44,10 +44,15 @@ public final class AttributeValues {
             throw new InvalidValueException("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
         }
         if (present.size() > 1) {
+            // DynamoDB checks each value given before it counts them: a bad number among two types is refused as a bad number.
+            present.forEach(type -> typed(type, json.get(type)));
             throw new InvalidValueException("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
         }
         String type = present.get(0);
-        JsonNode content = json.get(type);
+        return typed(type, json.get(type));
+    }
+
+    private static Value typed(String type, JsonNode content) {
         return switch (type) {
             case "S" -> new Value.S(text(content));
             case "N" -> new Value.N(Numbers.parse(text(content)));

@@ -51,7 +51,7 @@ class CrashTest {
     private static final int ROUNDS = 5;
     /** Groups of items a transaction writes together, one writer each: the counters of one group must stay equal. */
     private static final int GROUPS = 6;
-    private static final int GROUP_SIZE = 25;
+    private static final int GROUP_SIZE = 100;
     private static final int SINGLE_WRITERS = 2;
     private static final String TABLE = "{\"TableName\":\"crash\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],"
             + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\","
@@ -78,7 +78,7 @@ class CrashTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         for (int round = 1; round <= ROUNDS; round++) {
-            int killAfter = 10 + random.nextInt(60);
+            int killAfter = 5 + random.nextInt(35);
             runAndKill(round, killAfter, random.nextLong());
             List<String> problems = reopenAndCheck();
             assertTrue(problems.isEmpty(), "round " + round + " of " + ROUNDS + " (seed " + seed + ", killed after " + killAfter
