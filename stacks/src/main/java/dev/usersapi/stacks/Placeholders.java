@@ -20,7 +20,7 @@ final class Placeholders {
             Pattern.compile("<[a-z][a-z0-9 _-]*>", Pattern.CASE_INSENSITIVE),
             Pattern.compile("(?<!\\d)(123456789012|111122223333|444455556666|555555555555|777788889999|999999999999|000000000000)(?!\\d)"),
             Pattern.compile("(^|[./@])example\\.(com|org|net)($|[/:.?#])", Pattern.CASE_INSENSITIVE),
-            Pattern.compile("\\.example($|[/:?#])", Pattern.CASE_INSENSITIVE));
+            Pattern.compile("\\.(example|invalid)($|[/:?#])", Pattern.CASE_INSENSITIVE));
 
     private Placeholders() {}
 
@@ -44,16 +44,16 @@ final class Placeholders {
         return value;
     }
 
-    /** Every string under a config value, refused where it is a placeholder; {@code setting} names where it sits. */
-    static void refuseAnywhere(String stack, String setting, Object value) {
+    /** Every string under a config value that is a placeholder, added to {@code found} as "setting: value". */
+    static void findAnywhere(String setting, Object value, List<String> found) {
         if (value instanceof Map<?, ?> map) {
-            map.forEach((key, child) -> refuseAnywhere(stack, setting + "." + key, child));
+            map.forEach((key, child) -> findAnywhere(setting + "." + key, child, found));
         } else if (value instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                refuseAnywhere(stack, setting + "[" + i + "]", list.get(i));
+                findAnywhere(setting + "[" + i + "]", list.get(i), found);
             }
         } else if (value != null) {
-            refuse(stack, setting, String.valueOf(value));
+            in(String.valueOf(value)).ifPresent(placeholder -> found.add(setting + ": " + value + " (placeholder '" + placeholder + "')"));
         }
     }
 }

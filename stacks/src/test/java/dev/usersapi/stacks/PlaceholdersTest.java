@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackDeclarationException;
 import dev.usersapi.declaration.StackFile;
+import dev.usersapi.stacks.preview.RecordingMocks;
+import com.pulumi.test.PulumiTest;
+import com.pulumi.test.TestOptions;
+import com.pulumi.test.TestResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +21,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-/** A stack the program would deploy holds no placeholder, and a stack whose tables resist deletion has Pulumi protect them too. */
+/** The program deploys no placeholder, and a stack whose tables resist deletion has Pulumi protect them too. */
 class PlaceholdersTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> config(String stack) {
@@ -38,20 +42,34 @@ class PlaceholdersTest {
     }
 
     @Test
-    void aPlaceholderAnywhereInAStackIsRefusedWithTheSettingsName() {
+    void aPlaceholderAnywhereInAStackIsNamedBySetting() {
         Map<String, Object> cors = Map.of("allowOrigins", List.of("http://localhost:3000", "https://app.example.com"), "maxAgeSeconds", 300);
-        var refused = assertThrows(StackDeclarationException.class,
-                () -> StackSettings.from(StackFile.of("dev", with(config("dev"), "users-api:api", "cors", cors))));
-        assertTrue(refused.getMessage().startsWith("users-api:api.cors.allowOrigins[1] of stack dev is a placeholder ('example.com'"),
-                refused.getMessage());
+        List<String> found = StackSettings.from(StackFile.of("dev", with(config("dev"), "users-api:api", "cors", cors))).placeholders();
+        assertEquals(List.of("users-api:api.cors.allowOrigins[1]: https://app.example.com (placeholder 'example.com')"), found);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> encryption = new HashMap<>((Map<String, Object>) ((Map<String, Object>) config("prod").get("users-api:table")).get("encryption"));
         encryption.put("kmsKeyArn", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-        refused = assertThrows(StackDeclarationException.class,
-                () -> StackSettings.from(StackFile.of("prod", with(config("prod"), "users-api:table", "encryption", encryption))));
-        assertTrue(refused.getMessage().startsWith("users-api:table.encryption.kmsKeyArn of stack prod is a placeholder ('111122223333'"),
-                refused.getMessage());
+        found = StackSettings.from(StackFile.of("prod", with(config("prod"), "users-api:table", "encryption", encryption))).placeholders();
+        assertTrue(found.contains("users-api:table.encryption.kmsKeyArn: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                + " (placeholder '111122223333')"), found.toString());
+    }
+
+    /** staging's file ships who is paged as a placeholder: a preview warns, a deployment (not a dry run) is refused, naming it. */
+    @Test
+    void aDeploymentOfAStackWithAPlaceholderIsRefused() {
+        ProjectLayout layout = ProjectLayout.current();
+        StackSettings staging = StackSettings.from(StackFile.load(layout, "staging"));
+        assertTrue(staging.placeholders().stream().anyMatch(p -> p.startsWith("users-api:alarms.subscriptions[0].endpoint: ")), staging.placeholders().toString());
+        try {
+            TestResult up = PulumiTest.withMocks(new RecordingMocks())
+                    .withOptions(TestOptions.builder().projectName(StackFile.PROJECT).stackName("staging").preview(false).build())
+                    .runTest(ctx -> UsersApiProgram.define(ctx, staging, layout, layout.root().resolve("handlers/target/unused-lambda.jar")));
+            assertTrue(up.exceptions().stream().anyMatch(e -> String.valueOf(e.getMessage()).contains("users-api:alarms.subscriptions[0].endpoint")),
+                    up.exceptions().toString());
+        } finally {
+            PulumiTest.cleanup();
+        }
     }
 
     @Test
