@@ -253,7 +253,7 @@ final class ItemOperations {
             throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders);
+        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders).map(KeyConditionShape::check);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
