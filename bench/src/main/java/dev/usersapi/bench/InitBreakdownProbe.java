@@ -2,7 +2,7 @@ package dev.usersapi.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonFactory;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import dev.usersapi.store.DynamoDbClients;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,11 +26,12 @@ public final class InitBreakdownProbe {
         long events = System.nanoTime();
         var region = new DefaultAwsRegionProviderChain().getRegion();
         long regionResolved = System.nanoTime();
-        DefaultCredentialsProvider.builder().build().resolveCredentials();
+        var credentialsProvider = DynamoDbClients.lambdaCredentials();
+        credentialsProvider.resolveCredentials();
         long credentials = System.nanoTime();
         var http = kind.builder().build();
         long httpClient = System.nanoTime();
-        var client = DynamoDbClient.builder().region(region).httpClient(http).build();
+        var client = DynamoDbClient.builder().region(region).httpClient(http).credentialsProvider(credentialsProvider).build();
         long dynamo = System.nanoTime();
         try {
             client.getItem(get -> get.tableName("users").key(Map.of("id", AttributeValue.fromS("init-breakdown"))));

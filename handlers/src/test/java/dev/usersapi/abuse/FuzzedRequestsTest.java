@@ -21,6 +21,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -92,10 +93,11 @@ class FuzzedRequestsTest {
     }
 
     /** One generated request: a method, a path template, headers, a query and a body. */
-    record Fuzzed(String method, String path, String contentType, String ifMatch, Map<String, String> query, Body body) {
+    record Fuzzed(String method, String path, String contentType, String ifMatch, Map<String, String> query, Body body, Caller caller) {
         ApiRequests build(String existingId, String otherCursor) {
             String resolved = path.replace("{existing}", existingId);
             ApiRequests request = ApiRequests.request(method, resolved);
+            caller.apply(request);
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }
@@ -105,6 +107,21 @@ class FuzzedRequestsTest {
             query.forEach((name, value) -> request.query(name, value.equals("{otherCursor}") ? otherCursor : value));
             body.apply(request, existingId);
             return request;
+        }
+    }
+
+    /**
+     * Who sends it, as the JWT authorizer's claims say: the seeding admin (most often), another
+     * subject with read and write, a reader, a caller of no scope (an ID token's claims), no
+     * claims at all, a blank subject, a very long one.
+     */
+    record Caller(String subject, String scope) {
+        void apply(ApiRequests request) {
+            if (subject == null) {
+                request.withoutToken();
+            } else if (!subject.equals(ApiRequests.ADMIN)) {
+                request.as(subject, scope);
+            }
         }
     }
 
@@ -154,7 +171,12 @@ class FuzzedRequestsTest {
                 Arbitraries.strings().ofMaxLength(400).map(text -> new Body(text, null)),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map(bytes -> new Body(null, bytes)),
                 Arbitraries.integers().between(16_000, 40_000).map(n -> new Body("{\"name\":\"" + "x".repeat(n) + "\"}", null)));
-        return Combinators.combine(methods, paths, contentTypes, ifMatches, queries, bodies).as(Fuzzed::new);
+        Arbitrary<Caller> callers = Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just(new Caller(ApiRequests.ADMIN, "users/admin"))),
+                Tuple.of(1, Arbitraries.of(new Caller("fuzz-stranger", "users/read users/write"), new Caller("fuzz-reader", "users/read"),
+                        new Caller("fuzz-no-scope", ""), new Caller(null, null), new Caller("  ", "users/admin"),
+                        new Caller("s".repeat(2000), "users/write users/admin"))));
+        return Combinators.combine(methods, paths, contentTypes, ifMatches, queries, bodies, callers).as(Fuzzed::new);
     }
 
     /** JSON objects close to the real bodies: the known members with values of every type, and strangers. */
