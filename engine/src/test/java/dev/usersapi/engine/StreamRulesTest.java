@@ -295,4 +295,30 @@ class StreamRulesTest {
         assertEquals(read.records().get(1).dynamodb().sequenceNumber(), shard.sequenceNumberRange().endingSequenceNumber(), "the closed shard says where it ends");
         assertEquals(null, read.nextShardIterator(), "a closed shard read to its end gives no next iterator");
     }
+
+    /**
+     * Re-enabling makes a new stream (a new ARN and label); the one it replaces stays listable and
+     * readable, DISABLED, for 24 hours (developer guide: the data of a disabled stream "will
+     * continue to be readable for 24 hours"; ack-api-quirks, DDB-TABLE-050: "Old stream DescribeStream: status DISABLED").
+     */
+    @Test
+    void reEnablingMakesANewStreamAndTheOldStaysReadableDisabledFor24Hours() {
+        String first = table(StreamViewType.KEYS_ONLY);
+        put("a", "Ada");
+        dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false)));
+        clock.advance(Duration.ofSeconds(1));
+        String second = dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(true).streamViewType("NEW_IMAGE")))
+                .tableDescription().latestStreamArn();
+        assertFalse(first.equals(second), "a new stream");
+        put("b", "Bo");
+        assertEquals(List.of(first, second), streams.listStreams(l -> l.tableName("users")).streams().stream().map(s -> s.streamArn()).toList());
+        assertEquals("DISABLED", streams.describeStream(d -> d.streamArn(first)).streamDescription().streamStatusAsString());
+        assertEquals("ENABLED", streams.describeStream(d -> d.streamArn(second)).streamDescription().streamStatusAsString());
+        assertEquals(List.of("a"), all(first).stream().map(r -> r.dynamodb().keys().get("id").s()).toList());
+        assertEquals(List.of("b"), all(second).stream().map(r -> r.dynamodb().keys().get("id").s()).toList());
+        clock.advance(Duration.ofHours(24));
+        assertEquals(List.of(second), streams.listStreams(l -> l.tableName("users")).streams().stream().map(s -> s.streamArn()).toList());
+        assertThrows(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class,
+                () -> streams.describeStream(d -> d.streamArn(first)));
+    }
 }

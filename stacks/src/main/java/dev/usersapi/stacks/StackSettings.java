@@ -22,17 +22,23 @@ public record StackSettings(
         Functions functions,
         Api api,
         Alarms alarms,
-        boolean protectData) {
+        boolean protectData,
+        Optional<Backup> backup) {
 
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
-    public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData");
+    public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData", "backup");
 
     /** The AWS provider's region setting, which the program reads too. */
     public static final String REGION_KEY = "aws:region";
 
-    public record Function(int memoryMb, int timeoutSeconds) {}
+    /** One function's size; {@code reservedConcurrency} caps it and keeps that much of the account's concurrency for it. */
+    public record Function(int memoryMb, int timeoutSeconds, int reservedConcurrency) {}
 
-    public record Functions(String architecture, boolean snapStart, int logRetentionDays, Function api, Function stream) {}
+    /** {@code applicationLogLevel}: the lowest level of the handlers' JSON lines that Lambda sends to CloudWatch Logs. */
+    public record Functions(String architecture, boolean snapStart, int logRetentionDays, String applicationLogLevel,
+                            Function api, Function stream) {}
+
+    public record Throttle(int burstLimit, double rateLimit) {}
 
     /**
      * An identity provider the stack brings instead of the Cognito user pool the program creates:
@@ -43,10 +49,29 @@ public record StackSettings(
 
     public record Cors(List<String> allowOrigins, int maxAgeSeconds) {}
 
+    /**
+     * {@code routeThrottles}: per route key ("GET /users"), a throttle lower than the stage's, which
+     * applies to every other route (reads by id among them).
+     */
     public record Api(int throttleBurstLimit, double throttleRateLimit, int accessLogRetentionDays,
-                      Optional<Cors> cors, Optional<Jwt> jwt) {}
+                      Optional<Cors> cors, Optional<Jwt> jwt, java.util.Map<String, Throttle> routeThrottles) {}
 
-    public record Alarms(boolean enabled) {}
+    /** Where an alarm's notification goes: an SNS subscription (protocol and endpoint, as SNS takes them). */
+    public record Subscription(String protocol, String endpoint) {}
+
+    public record Alarms(boolean enabled, List<Subscription> subscriptions) {}
+
+    /**
+     * An AWS Backup plan for the users table: a daily backup kept {@code retentionDays} in a vault of
+     * this account, copied to {@code copyVaultName} in account {@code copyAccountId} and kept there
+     * {@code copyRetentionDays}, so a compromised or closed account does not take the backups with it.
+     */
+    public record Backup(String copyAccountId, String copyVaultName, String copyRegion, int retentionDays, int copyRetentionDays) {}
+
+    /** The protocols an alarm subscription may use: SNS's, less those that need a confirmation nobody answers (sms is per number, costly). */
+    private static final Set<String> SUBSCRIPTION_PROTOCOLS = Set.of("email", "email-json", "https", "sqs", "lambda");
+    /** Lambda's application log levels (Lambda developer guide, "Log-level filtering"). */
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
 
     /**
      * The stacks whose users are real: the pack's {@code users-retention-off} rule is mandatory
@@ -59,10 +84,11 @@ public record StackSettings(
             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     public static StackSettings from(StackFile file) {
-        ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays", "api", "stream");
-        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "accessLogRetentionDays", "cors", "jwt");
+        ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays",
+                "applicationLogLevel", "api", "stream");
+        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "routeThrottles", "accessLogRetentionDays", "cors", "jwt");
         ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
-        ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled");
+        ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled", "subscriptions");
         StackSettings settings = new StackSettings(
                 file.stack(),
                 file.value(REGION_KEY).map(String::valueOf).orElseThrow(() -> new StackDeclarationException(
@@ -74,8 +100,9 @@ public record StackSettings(
                         functions.oneOf("architecture", "arm64", Set.of("arm64", "x86_64")),
                         functions.bool("snapStart", true),
                         logRetention(functions, "logRetentionDays"),
-                        function(functions.section("api"), 1024, 10),
-                        function(functions.section("stream"), 512, 30)),
+                        functions.oneOf("applicationLogLevel", "INFO", LOG_LEVELS),
+                        function(functions.section("api"), 1024, 10, 10),
+                        function(functions.section("stream"), 512, 30, 2)),
                 new Api(
                         throttle.integer("burstLimit", 100, 1, 100_000),
                         throttle.integer("rateLimit", 50, 1, 100_000),
@@ -84,14 +111,19 @@ public record StackSettings(
                             cors.allowOnly("allowOrigins", "maxAgeSeconds");
                             return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
                         }),
-                        api.optionalSection("jwt").map(StackSettings::externalIssuer)),
-                new Alarms(alarms.bool("enabled", false)),
+                        api.optionalSection("jwt").map(StackSettings::externalIssuer),
+                        routeThrottles(api.section("routeThrottles"), throttle)),
+                new Alarms(alarms.bool("enabled", false), alarms.sections("subscriptions").stream().map(subscription -> {
+                    subscription.allowOnly("protocol", "endpoint");
+                    return new Subscription(subscription.oneOf("protocol", "email", SUBSCRIPTION_PROTOCOLS), subscription.string("endpoint"));
+                }).toList()),
                 file.value("users-api:protectData").map(value -> {
                     if (value instanceof Boolean flag) {
                         return flag;
                     }
                     throw new StackDeclarationException("users-api:protectData must be true or false, got " + value);
-                }).orElse(false));
+                }).orElse(false),
+                file.section("users-api:backup").has("copyAccountId") ? Optional.of(backup(file.section("users-api:backup"))) : Optional.empty());
         settings.checkMandatoryRules();
         return settings;
     }
@@ -149,9 +181,60 @@ public record StackSettings(
         }
     }
 
-    private static Function function(ConfigSection section, int memoryMb, int timeoutSeconds) {
-        section.allowOnly("memoryMb", "timeoutSeconds");
-        return new Function(section.integer("memoryMb", memoryMb, 128, 10_240), section.integer("timeoutSeconds", timeoutSeconds, 1, 900));
+    /** Account ids AWS's documentation uses as examples: a copy to one would go to an account nobody here owns. */
+    private static final Set<String> EXAMPLE_ACCOUNTS = Set.of("123456789012", "111122223333", "444455556666", "777788889999",
+            "000000000000");
+
+    /**
+     * The operations settings that still hold a placeholder (the same {@link #PLACEHOLDER} the JWT
+     * settings are refused for, and AWS's example account ids), each as "setting: value". Unlike an
+     * issuer, whose absence makes the program create one, these have no default to fall back on, so
+     * the stack files ship them as placeholders: a preview warns, {@code pulumi up} refuses
+     * (UsersApiProgram.define), since the stack would page nobody or copy backups to an account
+     * nobody owns.
+     */
+    public List<String> placeholders() {
+        List<String> found = new java.util.ArrayList<>();
+        for (Subscription subscription : alarms.subscriptions()) {
+            if (PLACEHOLDER.matcher(subscription.endpoint()).find()) {
+                found.add("users-api:alarms.subscriptions endpoint: " + subscription.endpoint());
+            }
+        }
+        backup.ifPresent(copy -> {
+            if (EXAMPLE_ACCOUNTS.contains(copy.copyAccountId())) {
+                found.add("users-api:backup.copyAccountId: " + copy.copyAccountId() + " (an example account id of AWS's documentation)");
+            }
+        });
+        return found;
+    }
+
+    private static Function function(ConfigSection section, int memoryMb, int timeoutSeconds, int reservedConcurrency) {
+        section.allowOnly("memoryMb", "timeoutSeconds", "reservedConcurrency");
+        return new Function(section.integer("memoryMb", memoryMb, 128, 10_240), section.integer("timeoutSeconds", timeoutSeconds, 1, 900),
+                section.integer("reservedConcurrency", reservedConcurrency, 1, 10_000));
+    }
+
+    /** Each route's throttle must be lower than the stage's: a higher one would be capped by the stage's anyway. */
+    private static java.util.Map<String, Throttle> routeThrottles(ConfigSection section, ConfigSection stage) {
+        int stageBurst = stage.integer("burstLimit", 100, 1, 100_000);
+        int stageRate = stage.integer("rateLimit", 50, 1, 100_000);
+        java.util.Map<String, Throttle> throttles = new java.util.TreeMap<>();
+        for (String routeKey : section.keys()) {
+            ConfigSection route = section.section(routeKey).allowOnly("burstLimit", "rateLimit");
+            throttles.put(routeKey, new Throttle(route.integer("burstLimit", stageBurst, 1, stageBurst),
+                    route.integer("rateLimit", stageRate, 1, stageRate)));
+        }
+        return java.util.Collections.unmodifiableMap(throttles);
+    }
+
+    private static Backup backup(ConfigSection section) {
+        section.allowOnly("copyAccountId", "copyVaultName", "copyRegion", "retentionDays", "copyRetentionDays");
+        String account = section.string("copyAccountId");
+        if (!account.matches("[0-9]{12}")) {
+            throw new StackDeclarationException(section.where() + ".copyAccountId must be a 12-digit AWS account id, got " + account);
+        }
+        return new Backup(account, section.string("copyVaultName"), section.string("copyRegion"),
+                section.integer("retentionDays", 35, 1, 36_500), section.integer("copyRetentionDays", 90, 1, 36_500));
     }
 
     private static int logRetention(ConfigSection section, String key) {

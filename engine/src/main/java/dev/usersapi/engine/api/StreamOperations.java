@@ -44,7 +44,7 @@ final class StreamOperations {
     }
 
     private TableStream stream(String arn) {
-        return tables.tableOfStream(arn).flatMap(Table::stream)
+        return tables.tableOfStream(arn).flatMap(table -> table.stream(arn))
                 .orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
     }
 
@@ -61,7 +61,7 @@ final class StreamOperations {
         int limit = request.path("Limit").asInt(100);
         java.util.TreeMap<String, ObjectNode> listed = new java.util.TreeMap<>();
         tables.tables().stream().filter(t -> table.map(t.name()::equals).orElse(true))
-                .forEach(t -> t.stream().ifPresent(stream -> listed.put(stream.arn(), JsonTrees.object().put("StreamArn", stream.arn())
+                .forEach(t -> t.streams().forEach(stream -> listed.put(stream.arn(), JsonTrees.object().put("StreamArn", stream.arn())
                         .put("TableName", t.name()).put("StreamLabel", stream.label()))));
         ObjectNode answer = JsonTrees.object();
         ArrayNode streams = answer.putArray("Streams");
@@ -78,7 +78,7 @@ final class StreamOperations {
     private ObjectNode describe(JsonNode request) {
         String arn = Requests.string(request, "StreamArn");
         Table table = tables.tableOfStream(arn).orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
-        TableStream stream = table.stream().orElseThrow();
+        TableStream stream = table.stream(arn).orElseThrow();
         ObjectNode answer = JsonTrees.object();
         ObjectNode description = answer.putObject("StreamDescription");
         description.put("StreamArn", stream.arn()).put("StreamLabel", stream.label())

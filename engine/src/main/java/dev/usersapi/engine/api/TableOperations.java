@@ -98,6 +98,16 @@ final class TableOperations {
                     table.stream(Optional.empty());
                 }
             });
+            // Streams replaced by a later one, kept (disabled) for 24 hours: few records, read here.
+            List<dev.usersapi.engine.stream.TableStream> replaced = new java.util.ArrayList<>();
+            for (JsonNode earlier : record.path("replacedStreams")) {
+                var kept = new dev.usersapi.engine.stream.TableStream(earlier.path("arn").asText(), earlier.path("label").asText(),
+                        earlier.path("viewType").asText(), java.time.Instant.ofEpochMilli(earlier.path("created").asLong()), clock, store);
+                kept.restore();
+                kept.close(java.time.Instant.ofEpochMilli(earlier.path("closed").asLong()));
+                replaced.add(kept);
+            }
+            table.replacedStreams(replaced);
             definitions.put(name, record.path("request"));
             catalog.put(name, table);
         });
@@ -118,6 +128,12 @@ final class TableOperations {
         Optional.ofNullable(timeToLive.get(table.name())).ifPresent(ttl -> record.put("timeToLiveAttribute", ttl.get("AttributeName")));
         table.stream().ifPresent(stream -> record.putObject("stream").put("arn", stream.arn()).put("label", stream.label())
                 .put("viewType", stream.viewType()).put("created", stream.created().toEpochMilli()).put("streaming", table.streaming()));
+        List<dev.usersapi.engine.stream.TableStream> replaced = table.replacedStreams();
+        if (!replaced.isEmpty()) {
+            ArrayNode earlier = record.putArray("replacedStreams");
+            replaced.forEach(stream -> earlier.addObject().put("arn", stream.arn()).put("label", stream.label()).put("viewType", stream.viewType())
+                    .put("created", stream.created().toEpochMilli()).put("closed", stream.closed().orElseThrow().toEpochMilli()));
+        }
         store.saveTable(table.name(), JsonTrees.text(record));
     }
 
@@ -191,7 +207,7 @@ final class TableOperations {
 
     /** The table's stream, for the Streams API: by its ARN. */
     Optional<Table> tableOfStream(String streamArn) {
-        return catalog.values().stream().filter(table -> table.stream().map(s -> s.arn().equals(streamArn)).orElse(false)).findFirst();
+        return catalog.values().stream().filter(table -> table.stream(streamArn).isPresent()).findFirst();
     }
 
     /**

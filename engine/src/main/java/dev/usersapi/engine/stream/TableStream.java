@@ -60,6 +60,7 @@ public final class TableStream {
     private final String firstShardId;
     private final List<Shard> shards = new ArrayList<>();
     private long trimmed;
+    private Optional<Instant> closed = Optional.empty();
 
     /** {@code store} keeps the records with the table's data, so a reopened engine still has them. */
     public TableStream(String arn, String label, String viewType, Instant created, Clock clock, dev.usersapi.engine.storage.Store store) {
@@ -152,10 +153,28 @@ public final class TableStream {
      * EndingSequenceNumber, and GetRecords read to its end gives no NextShardIterator.
      */
     public synchronized void close() {
+        close(clock.instant());
+    }
+
+    /** Closes the stream as it was closed at {@code at}: how a reopen restores a disabled stream. */
+    public synchronized void close(Instant at) {
         Shard open = shards.get(shards.size() - 1);
         if (open.end().isEmpty()) {
             shards.set(shards.size() - 1, open.closedAt(trimmed + records.size()));
         }
+        if (closed.isEmpty()) {
+            closed = Optional.of(at);
+        }
+    }
+
+    /** When the stream was disabled, if it was. */
+    public synchronized Optional<Instant> closed() {
+        return closed;
+    }
+
+    /** A disabled stream is gone 24 hours after it was disabled: its records, readable until then, all are. */
+    public synchronized boolean expired() {
+        return closed.isPresent() && !clock.instant().isBefore(closed.get().plus(RETENTION));
     }
 
     /** Adds a record made by {@link #changed} to the atomic write that carries its change. */

@@ -37,6 +37,7 @@ public final class Table {
     /** The table's latest stream, and whether it records: a disabled stream stays readable for 24 hours. */
     private volatile Optional<dev.usersapi.engine.stream.TableStream> stream = Optional.empty();
     private volatile boolean streaming;
+    private volatile List<dev.usersapi.engine.stream.TableStream> replaced = List.of();
     private final dev.usersapi.engine.storage.Store store;
     private final long itemCollectionLimit;
     private final boolean hasLocalIndexes;
@@ -423,9 +424,17 @@ public final class Table {
         }
     }
 
-    /** Starts recording into a new stream (StreamEnabled true), or stops recording (false). */
+    /**
+     * Starts recording into a new stream (StreamEnabled true), or stops recording (false). The
+     * stream a new one replaces stays listable and readable, disabled, for 24 hours.
+     */
     public void stream(Optional<dev.usersapi.engine.stream.TableStream> started) {
         if (started.isPresent()) {
+            stream.filter(previous -> previous != started.get()).ifPresent(previous -> {
+                List<dev.usersapi.engine.stream.TableStream> kept = new java.util.ArrayList<>(replaced);
+                kept.add(previous);
+                replaced = List.copyOf(kept);
+            });
             stream = started;
             streaming = true;
         } else {
@@ -436,6 +445,32 @@ public final class Table {
 
     public Optional<dev.usersapi.engine.stream.TableStream> stream() {
         return stream;
+    }
+
+    /** The streams replaced by later ones and still kept (disabled less than 24 hours ago), oldest first. */
+    public List<dev.usersapi.engine.stream.TableStream> replacedStreams() {
+        List<dev.usersapi.engine.stream.TableStream> kept = replaced.stream().filter(earlier -> !earlier.expired()).toList();
+        if (kept.size() < replaced.size()) {
+            replaced = kept;
+        }
+        return kept;
+    }
+
+    /** The streams replaced by later ones, as a reopen finds them. */
+    public void replacedStreams(List<dev.usersapi.engine.stream.TableStream> earlier) {
+        replaced = List.copyOf(earlier);
+    }
+
+    /** Every stream of the table still kept, oldest first: the replaced ones, then the latest. */
+    public List<dev.usersapi.engine.stream.TableStream> streams() {
+        List<dev.usersapi.engine.stream.TableStream> all = new java.util.ArrayList<>(replacedStreams());
+        stream.ifPresent(all::add);
+        return all;
+    }
+
+    /** The table's stream with this ARN, if it is still kept. */
+    public Optional<dev.usersapi.engine.stream.TableStream> stream(String arn) {
+        return streams().stream().filter(each -> each.arn().equals(arn)).findFirst();
     }
 
     public boolean streaming() {
