@@ -187,7 +187,7 @@ describe("the pack through its real entry", () => {
         }
     });
 
-    it("names its nine policies and their enforcement levels", async () => {
+    it("names its policies and their enforcement levels", async () => {
         const policies = (await info()).getPoliciesList().map((p) => [p.getName(), LEVELS[p.getEnforcementlevel()]]).sort();
         assert.deepEqual(policies, [
             ["apigateway-routes-require-authorizer", "mandatory"],
@@ -198,6 +198,7 @@ describe("the pack through its real entry", () => {
             ["dynamodb-point-in-time-recovery", "mandatory"],
             ["iam-no-wildcards", "mandatory"],
             ["lambda-stream-failure-handling", "mandatory"],
+            ["sns-alarm-topic-customer-managed-key", "mandatory"],
             ["users-retention-off", "mandatory"],
         ]);
     });

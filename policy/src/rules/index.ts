@@ -1,4 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { alarmTopicCustomerKey } from "./alarms";
 import { routesRequireAuthorizer } from "./api";
 import { noWildcards } from "./iam";
 import { logRetention } from "./logs";
@@ -17,4 +18,9 @@ export const policies: ResourceValidationPolicy[] = [
     routesRequireAuthorizer,
     logRetention,
     usersKept,
+];
+
+/** The rules that read the whole stack: how its resources refer to each other. */
+export const stackPolicies: StackValidationPolicy[] = [
+    alarmTopicCustomerKey,
 ];

@@ -33,6 +33,11 @@ public final class ConfigSection {
         return where;
     }
 
+    /** The keys this section sets, in the stack file's order. */
+    public java.util.List<String> keys() {
+        return java.util.List.copyOf(values.keySet());
+    }
+
     public boolean has(String key) {
         return values.get(key) != null;
     }

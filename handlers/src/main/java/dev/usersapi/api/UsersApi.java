@@ -3,6 +3,7 @@ package dev.usersapi.api;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.usersapi.api.Problem.InvalidInput;
+import dev.usersapi.log.EmbeddedMetric;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.model.NewUser;
 import dev.usersapi.model.User;
@@ -28,6 +29,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
@@ -80,11 +83,17 @@ public final class UsersApi {
         } catch (DynamoDbException e) {
             String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "";
             if (THROTTLING.contains(code)) {
-                logFault(request, e, "throttled");
+                logFault(request, e, JsonLines.Level.WARN, "throttled");
                 return problem(request, Problem.of(503, "throttled", "Service busy", "try again in a moment")
                         .withHeader("Retry-After", "1"));
             }
             return fault(request, e);
+        } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
+            // The table did not answer within the client's timeouts, well inside the function's: a 503 the caller may retry.
+            logFault(request, e, JsonLines.Level.ERROR, "dynamodb-timeout");
+            log.metric(new EmbeddedMetric(EmbeddedMetric.DYNAMODB_TIMEOUTS, 1));
+            return problem(request, Problem.of(503, "dynamodb-timeout", "Service unavailable",
+                    "the database did not answer in time; try again in a moment").withHeader("Retry-After", "1"));
         } catch (RuntimeException e) {
             return fault(request, e);
         }
@@ -299,18 +308,19 @@ public final class UsersApi {
     }
 
     private APIGatewayV2HTTPResponse fault(HttpRequest request, RuntimeException e) {
-        logFault(request, e, "fault");
+        logFault(request, e, JsonLines.Level.ERROR, "fault");
+        log.metric(new EmbeddedMetric(EmbeddedMetric.FAULTS, 1));
         return problem(request, Problem.of(500, "internal-error", "Internal server error",
                 "the request failed on our side; quote the request id " + request.requestId() + " when reporting it"));
     }
 
-    private void logFault(HttpRequest request, RuntimeException e, String level) {
+    private void logFault(HttpRequest request, RuntimeException e, JsonLines.Level level, String kind) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
-        log.write(json -> {
-            json.writeStringField("level", level);
+        log.write(level, json -> {
+            json.writeStringField("kind", kind);
             json.writeStringField("requestId", request.requestId());
-            json.writeStringField("route", request.method() + " " + request.rawPath());
+            json.writeStringField("request", request.method() + " " + request.rawPath());
             json.writeStringField("error", e.toString());
             json.writeStringField("trace", trace.toString());
         });

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.usersapi.log.Invocation;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.model.UserIds;
 import dev.usersapi.store.DynamoDbClients;
@@ -44,7 +45,7 @@ public final class UsersApiHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return api.handle(event);
+        return Invocation.ofHttpApi(context, event).run(() -> api.handle(event));
     }
 
     /**

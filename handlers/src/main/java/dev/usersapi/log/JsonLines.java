@@ -6,13 +6,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 
 /**
  * JSON text from code that writes it field by field. Logs are one such object per line on
- * standard output, which Lambda ships to CloudWatch Logs as one event each.
+ * standard output, which Lambda ships to CloudWatch Logs as one event each. A log line starts
+ * with {@code timestamp} (RFC 3339) and {@code level} (one of Lambda's application log levels,
+ * which it filters on with {@code logFormat: JSON}; Lambda developer guide, "Log-level
+ * filtering"), then the running {@link Invocation}'s fields, then the line's own.
  */
 public final class JsonLines {
     private static final JsonFactory JSON = new JsonFactory();
+
+    /** Lambda's application log levels this code writes. */
+    public enum Level { DEBUG, INFO, WARN, ERROR }
 
     /** Writes the members of one JSON object. */
     @FunctionalInterface
@@ -21,17 +28,56 @@ public final class JsonLines {
     }
 
     private final PrintStream out;
+    private final Clock clock;
 
     public JsonLines(PrintStream out) {
+        this(out, Clock.systemUTC());
+    }
+
+    public JsonLines(PrintStream out, Clock clock) {
         this.out = out;
+        this.clock = clock;
     }
 
     public static JsonLines standardOutput() {
         return new JsonLines(System.out);
     }
 
+    /** A line at INFO. */
     public void write(Members members) {
-        out.println(object(members));
+        write(Level.INFO, members);
+    }
+
+    public void write(Level level, Members members) {
+        out.println(object(json -> {
+            json.writeStringField("timestamp", clock.instant().toString());
+            json.writeStringField("level", level.name());
+            writeInvocation(json);
+            members.write(json);
+        }));
+    }
+
+    /** A line in CloudWatch's embedded metric format: the metric is extracted from the log, no API call made. */
+    public void metric(EmbeddedMetric metric) {
+        out.println(object(json -> {
+            metric.write(json, clock.instant().toEpochMilli());
+            writeInvocation(json);
+        }));
+    }
+
+    static void writeInvocation(JsonGenerator json) throws IOException {
+        var current = Invocation.current();
+        if (current.isEmpty()) {
+            return;
+        }
+        Invocation invocation = current.get();
+        json.writeStringField("function", invocation.functionName());
+        json.writeStringField("lambdaRequestId", invocation.lambdaRequestId());
+        if (invocation.apiRequestId().isPresent()) {
+            json.writeStringField("apiRequestId", invocation.apiRequestId().get());
+        }
+        json.writeStringField("route", invocation.route());
+        json.writeBooleanField("coldStart", invocation.coldStart());
     }
 
     public static String object(Members members) {

@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * The DynamoDB client of a Lambda container, built once. The HTTP client is the JDK's own
@@ -33,10 +34,17 @@ public final class DynamoDbClients {
 
     /** The same client on another HTTP client: what the cold-start benchmark puts side by side. */
     public static DynamoDbClient forLambda(SdkHttpClient.Builder<?> http) {
-        return DynamoDbClient.builder()
+        return withTimeouts(DynamoDbClient.builder(), DynamoDbTimeouts.fromEnvironment(System.getenv()))
                 .httpClient(http.build())
                 .credentialsProvider(lambdaCredentials())
                 .build();
+    }
+
+    /** Per-attempt and per-call timeouts: a call past either fails with the SDK's ApiCall(Attempt)TimeoutException. */
+    public static DynamoDbClientBuilder withTimeouts(DynamoDbClientBuilder builder, DynamoDbTimeouts timeouts) {
+        return builder.overrideConfiguration(config -> config
+                .apiCallAttemptTimeout(timeouts.attempt())
+                .apiCallTimeout(timeouts.call()));
     }
 
     /**

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.usersapi.log.EmbeddedMetric;
+import dev.usersapi.log.Invocation;
 import dev.usersapi.log.JsonLines;
 import java.util.List;
 
@@ -28,14 +30,22 @@ public final class UserStreamHandler implements RequestHandler<DynamodbEvent, St
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        return Invocation.ofStream(context).run(() -> handle(event));
+    }
+
+    /**
+     * A batch item failure is published as a metric (EMF, FailedRecords): Lambda's own Errors metric
+     * never counts one, since the invocation succeeds.
+     */
+    private StreamsEventResponse handle(DynamodbEvent event) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         for (DynamodbEvent.DynamodbStreamRecord record : records) {
             try {
                 consumer.accept(StreamRecords.change(record));
             } catch (RuntimeException e) {
                 String sequenceNumber = record.getDynamodb() == null ? "" : record.getDynamodb().getSequenceNumber();
-                log.write(json -> {
-                    json.writeStringField("level", "error");
+                log.metric(new EmbeddedMetric(EmbeddedMetric.FAILED_RECORDS, 1));
+                log.write(JsonLines.Level.ERROR, json -> {
                     json.writeStringField("message", "stream record failed; Lambda retries the batch from it");
                     json.writeStringField("eventId", String.valueOf(record.getEventID()));
                     json.writeStringField("sequenceNumber", String.valueOf(sequenceNumber));

@@ -1,39 +1,137 @@
 package dev.usersapi.stacks;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.pulumi.aws.cloudwatch.LogMetricFilter;
+import com.pulumi.aws.cloudwatch.LogMetricFilterArgs;
 import com.pulumi.aws.cloudwatch.MetricAlarm;
 import com.pulumi.aws.cloudwatch.MetricAlarmArgs;
+import com.pulumi.aws.cloudwatch.inputs.LogMetricFilterMetricTransformationArgs;
+import com.pulumi.aws.cloudwatch.inputs.MetricAlarmMetricQueryArgs;
+import com.pulumi.aws.cloudwatch.inputs.MetricAlarmMetricQueryMetricArgs;
+import com.pulumi.aws.kms.Key;
+import com.pulumi.aws.kms.KeyArgs;
+import com.pulumi.aws.kms.KeyPolicy;
+import com.pulumi.aws.kms.KeyPolicyArgs;
 import com.pulumi.aws.sns.Topic;
 import com.pulumi.aws.sns.TopicArgs;
+import com.pulumi.aws.sns.TopicSubscription;
+import com.pulumi.aws.sns.TopicSubscriptionArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What should wake someone: function errors and throttles, a batch in the failure queue,
- * and the API answering 5xx. Every alarm notifies one encrypted SNS topic, which the team
- * subscribes to (its ARN is a stack output).
+ * Alarms on symptoms a caller or the data would feel, each with a runbook line in
+ * {@code docs/runbooks.md} (its anchor is the alarm's name, its description says what it means):
+ * the API's 5xx rate and p99 latency, a spike of 401/403, the stream falling behind or failing
+ * records, DynamoDB throttling or failing, a batch set aside in the failure queue, and the
+ * functions erroring or throttled. Thresholds need a sustained signal, not one error.
+ *
+ * <p>Every alarm notifies one SNS topic encrypted with a customer-managed key whose policy lets
+ * CloudWatch use it: with the AWS-managed {@code alias/aws/sns}, whose policy cannot be changed,
+ * CloudWatch's alarm actions fail (AWS Knowledge Center, "configure a CloudWatch alarm with an
+ * encrypted SNS topic"). The topic's subscriptions come from {@code users-api:alarms.subscriptions}.
  */
 public final class Alarms extends ComponentResource {
+    /** The namespace of the handlers' own EMF metrics and of the access log's metric filter. */
+    public static final String NAMESPACE = "users-api";
+    /** The users table's operations the functions call: DynamoDB reports throttles and system errors per operation. */
+    static final List<String> TABLE_OPERATIONS = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan");
+    static final String RUNBOOK = "docs/runbooks.md#";
+
     private final Topic topic;
     private final CustomResourceOptions children;
+    private final Map<String, String> tags;
+    private final Output<List<String>> actions;
 
-    public Alarms(String name, List<JavaFunction> functions, StreamConsumer consumer, UsersHttpApi api, Map<String, String> tags,
-                  ComponentResourceOptions options) {
+    /** What the alarms watch, from the rest of the stack. */
+    public record Watched(JavaFunction apiFunction, JavaFunction streamFunction, StreamConsumer consumer, UsersHttpApi api,
+                          DeclaredTable table, StackSettings settings) {}
+
+    /** A metric as CloudWatch names it. */
+    record Metric(String namespace, String name, Map<String, Output<String>> dimensions) {}
+
+    public Alarms(String name, Watched watched, Map<String, String> tags, ComponentResourceOptions options) {
         super("users-api:operations:Alarms", name, options);
         this.children = CustomResourceOptions.builder().parent(this).build();
-        this.topic = new Topic(name + "-topic", TopicArgs.builder().kmsMasterKeyId("alias/aws/sns").tags(tags).build(), children);
-        for (int i = 0; i < functions.size(); i++) {
-            JavaFunction function = functions.get(i);
-            String prefix = name + "-" + (i == 0 ? "api" : "stream");
-            alarm(prefix + "-errors", "AWS/Lambda", "Errors", Map.of("FunctionName", function.functionName()), tags);
-            alarm(prefix + "-throttles", "AWS/Lambda", "Throttles", Map.of("FunctionName", function.functionName()), tags);
+        this.tags = tags;
+
+        Key key = new Key(name + "-topic-key", KeyArgs.builder()
+                .description("users-api alarm topic: SNS encryption CloudWatch alarms may use")
+                .enableKeyRotation(true)
+                .deletionWindowInDays(30)
+                .tags(tags)
+                .build(), children);
+        KeyPolicy keyPolicy = new KeyPolicy(name + "-topic-key-policy", KeyPolicyArgs.builder()
+                .keyId(key.id())
+                .policy(key.arn().applyValue(Alarms::topicKeyPolicy))
+                .build(), children);
+        this.topic = new Topic(name + "-topic", TopicArgs.builder().kmsMasterKeyId(key.arn()).tags(tags).build(),
+                CustomResourceOptions.builder().parent(this).dependsOn(keyPolicy).build());
+        this.actions = topic.arn().applyValue(List::of);
+        List<StackSettings.Subscription> subscriptions = watched.settings().alarms().subscriptions();
+        for (int i = 0; i < subscriptions.size(); i++) {
+            new TopicSubscription(name + "-subscription-" + i, TopicSubscriptionArgs.builder()
+                    .topic(topic.arn())
+                    .protocol(subscriptions.get(i).protocol())
+                    .endpoint(subscriptions.get(i).endpoint())
+                    .build(), children);
         }
-        alarm(name + "-stream-failures", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
-                Map.of("QueueName", consumer.failureQueueName()), tags);
-        alarm(name + "-api-5xx", "AWS/ApiGateway", "5xx", Map.of("ApiId", api.id(), "Stage", api.stageName()), tags);
+
+        var api = Map.of("ApiId", watched.api().id(), "Stage", watched.api().stageName());
+        var apiFunction = Map.of("FunctionName", watched.apiFunction().functionName());
+        var streamFunction = Map.of("FunctionName", watched.streamFunction().functionName());
+        int apiTimeoutMs = watched.settings().functions().api().timeoutSeconds() * 1000;
+        int maximumRecordAgeMs = watched.settings().streamConsumer().maximumRecordAgeSeconds() * 1000;
+
+        // More than 5% of requests answered 5xx, with at least 20 requests a minute, in 3 of 5 minutes.
+        mathAlarm(name + "-api-5xx-rate", "More than 5% of API requests answered 5xx in 3 of 5 minutes",
+                "IF(requests >= 20, 100 * errors / requests, 0)", 60, 5, 3, 5.0, ordered(
+                        "errors", new Metric("AWS/ApiGateway", "5xx", api),
+                        "requests", new Metric("AWS/ApiGateway", "Count", api)), "Sum");
+        new MetricAlarm(name + "-api-p99-latency", base("API p99 latency above a tenth of the function timeout for 15 minutes. Runbook: " + RUNBOOK + "api-p99-latency")
+                .namespace("AWS/ApiGateway").metricName("Latency").dimensions(OutputMaps.resolve(api))
+                .extendedStatistic("p99").period(300).evaluationPeriods(3).datapointsToAlarm(3)
+                .threshold(apiTimeoutMs / 10.0).build(), children);
+        // Authorizer and scope refusals, counted from the access log: a spike is a misconfigured client or someone probing.
+        new LogMetricFilter(name + "-auth-rejections", LogMetricFilterArgs.builder()
+                .logGroupName(watched.api().accessLogGroupName())
+                .pattern("{ ($.status = \"401\") || ($.status = \"403\") }")
+                .metricTransformation(LogMetricFilterMetricTransformationArgs.builder()
+                        .namespace(NAMESPACE).name("AuthRejections").value("1").unit("Count")
+                        .dimensions(Map.of("ApiId", "$.apiId"))
+                        .build())
+                .build(), children);
+        simpleAlarm(name + "-api-auth-rejections", "More than 100 requests refused with 401/403 in each of 2 five-minute periods",
+                new Metric(NAMESPACE, "AuthRejections", Map.of("ApiId", watched.api().id())), "Sum", 300, 2, 2, 100);
+
+        simpleAlarm(name + "-stream-iterator-age", "The stream consumer is behind by more than a quarter of the maximum record age",
+                new Metric("AWS/Lambda", "IteratorAge", streamFunction), "Maximum", 60, 5, 5, maximumRecordAgeMs / 4.0);
+        simpleAlarm(name + "-stream-failed-records", "More than 10 stream records failed in each of 2 five-minute periods",
+                new Metric(NAMESPACE, "FailedRecords", streamFunction), "Sum", 300, 2, 2, 10);
+        // A batch in the queue is data to replay before the stream trims it (24 h): one is enough to page.
+        simpleAlarm(name + "-stream-failures-queued", "A stream batch was set aside in the failure queue: replay it within 24 hours",
+                new Metric("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                        Map.of("QueueName", watched.consumer().failureQueueName())), "Maximum", 300, 1, 1, 0);
+
+        mathAlarm(name + "-dynamodb-throttles", "DynamoDB throttled more than 10 requests a minute in 3 of 5 minutes",
+                "SUM(METRICS())", 60, 5, 3, 10.0, perOperation("ThrottledRequests", watched.table()), "Sum");
+        mathAlarm(name + "-dynamodb-system-errors", "DynamoDB answered more than 5 requests a minute with a 500 in 3 of 5 minutes",
+                "SUM(METRICS())", 60, 5, 3, 5.0, perOperation("SystemErrors", watched.table()), "Sum");
+
+        simpleAlarm(name + "-api-errors", "The API function failed (timeout, crash, out of memory) more than 5 times in each of 2 five-minute periods",
+                new Metric("AWS/Lambda", "Errors", apiFunction), "Sum", 300, 2, 2, 5);
+        simpleAlarm(name + "-api-throttles", "The API function hit its reserved concurrency more than 10 times in each of 2 five-minute periods",
+                new Metric("AWS/Lambda", "Throttles", apiFunction), "Sum", 300, 2, 2, 10);
+        simpleAlarm(name + "-stream-errors", "The stream function failed whole batches more than 5 times in each of 2 five-minute periods",
+                new Metric("AWS/Lambda", "Errors", streamFunction), "Sum", 300, 2, 2, 5);
+        simpleAlarm(name + "-stream-throttles", "The stream function was throttled more than 10 times in each of 2 five-minute periods",
+                new Metric("AWS/Lambda", "Throttles", streamFunction), "Sum", 300, 2, 2, 10);
         registerOutputs(Map.of("topicArn", topic.arn()));
     }
 
@@ -41,20 +139,105 @@ public final class Alarms extends ComponentResource {
         return topic.arn();
     }
 
-    private void alarm(String name, String namespace, String metric, Map<String, Output<String>> dimensions, Map<String, String> tags) {
-        new MetricAlarm(name, MetricAlarmArgs.builder()
-                .namespace(namespace)
-                .metricName(metric)
-                .dimensions(OutputMaps.resolve(dimensions))
-                .statistic(metric.equals("ApproximateNumberOfMessagesVisible") ? "Maximum" : "Sum")
-                .period(300)
-                .evaluationPeriods(1)
-                .threshold(0.0)
+    /**
+     * The key policy: the account administers the key (the default key policy's statement, without
+     * which IAM policies cannot grant it), and CloudWatch may generate and decrypt data keys with it
+     * to publish alarm notifications, the two actions the Knowledge Center article names.
+     */
+    static String topicKeyPolicy(String keyArn) {
+        String[] arn = keyArn.split(":");
+        String partition = arn[1];
+        String account = arn[4];
+        JsonArray statements = new JsonArray();
+        statements.add(keyStatement("AccountAdministersKey", "AWS", "arn:" + partition + ":iam::" + account + ":root", List.of("kms:*")));
+        statements.add(keyStatement("CloudWatchAlarmsPublish", "Service", "cloudwatch.amazonaws.com",
+                List.of("kms:Decrypt", "kms:GenerateDataKey*")));
+        JsonObject policy = new JsonObject();
+        policy.addProperty("Version", "2012-10-17");
+        policy.add("Statement", statements);
+        return policy.toString();
+    }
+
+    private static JsonObject keyStatement(String sid, String principalType, String principal, List<String> actions) {
+        JsonObject statement = new JsonObject();
+        statement.addProperty("Sid", sid);
+        statement.addProperty("Effect", "Allow");
+        JsonObject principals = new JsonObject();
+        principals.addProperty(principalType, principal);
+        statement.add("Principal", principals);
+        JsonArray actionList = new JsonArray();
+        actions.forEach(actionList::add);
+        statement.add("Action", actionList);
+        statement.addProperty("Resource", "*");
+        return statement;
+    }
+
+    /** Metric queries in a fixed order: Map.of's order changes from one JVM to the next, and with it every preview. */
+    private static Map<String, Metric> ordered(String firstId, Metric first, String secondId, Metric second) {
+        Map<String, Metric> metrics = new java.util.LinkedHashMap<>();
+        metrics.put(firstId, first);
+        metrics.put(secondId, second);
+        return metrics;
+    }
+
+    private static Map<String, Metric> perOperation(String metric, DeclaredTable table) {
+        Map<String, Metric> metrics = new java.util.LinkedHashMap<>();
+        for (String operation : TABLE_OPERATIONS) {
+            metrics.put(operation.toLowerCase(java.util.Locale.ROOT), new Metric("AWS/DynamoDB", metric,
+                    Map.of("TableName", table.name(), "Operation", Output.of(operation))));
+        }
+        return metrics;
+    }
+
+    private MetricAlarmArgs.Builder base(String description) {
+        return MetricAlarmArgs.builder()
+                .alarmDescription(description)
                 .comparisonOperator("GreaterThanThreshold")
                 .treatMissingData("notBreaching")
-                .alarmActions(topic.arn().applyValue(List::of))
-                .okActions(topic.arn().applyValue(List::of))
-                .tags(tags)
+                .alarmActions(actions)
+                .okActions(actions)
+                .tags(tags);
+    }
+
+    private void simpleAlarm(String name, String description, Metric metric, String statistic, int period, int evaluationPeriods,
+                             int datapointsToAlarm, double threshold) {
+        new MetricAlarm(name, base(description + ". Runbook: " + RUNBOOK + shortName(name))
+                .namespace(metric.namespace())
+                .metricName(metric.name())
+                .dimensions(OutputMaps.resolve(metric.dimensions()))
+                .statistic(statistic)
+                .period(period)
+                .evaluationPeriods(evaluationPeriods)
+                .datapointsToAlarm(datapointsToAlarm)
+                .threshold(threshold)
                 .build(), children);
+    }
+
+    private void mathAlarm(String name, String description, String expression, int period, int evaluationPeriods,
+                           int datapointsToAlarm, double threshold, Map<String, Metric> metrics, String statistic) {
+        List<MetricAlarmMetricQueryArgs> queries = new ArrayList<>();
+        metrics.forEach((id, metric) -> queries.add(MetricAlarmMetricQueryArgs.builder()
+                .id(id)
+                .returnData(false)
+                .metric(MetricAlarmMetricQueryMetricArgs.builder()
+                        .namespace(metric.namespace())
+                        .metricName(metric.name())
+                        .dimensions(OutputMaps.resolve(metric.dimensions()))
+                        .stat(statistic)
+                        .period(period)
+                        .build())
+                .build()));
+        queries.add(MetricAlarmMetricQueryArgs.builder().id("signal").expression(expression).label(shortName(name)).returnData(true).build());
+        new MetricAlarm(name, base(description + ". Runbook: " + RUNBOOK + shortName(name))
+                .metricQueries(queries)
+                .evaluationPeriods(evaluationPeriods)
+                .datapointsToAlarm(datapointsToAlarm)
+                .threshold(threshold)
+                .build(), children);
+    }
+
+    /** "users-alarms-api-5xx-rate" is the runbook's "api-5xx-rate". */
+    static String shortName(String alarm) {
+        return alarm.replaceFirst("^users-alarms-", "");
     }
 }

@@ -20,10 +20,15 @@ final class IamPolicies {
     private IamPolicies() {}
 
     static String lambdaTrust() {
+        return serviceTrust("lambda.amazonaws.com");
+    }
+
+    /** A role only this AWS service may assume. */
+    static String serviceTrust(String service) {
         JsonObject statement = new JsonObject();
         statement.addProperty("Effect", "Allow");
         JsonObject principal = new JsonObject();
-        principal.addProperty("Service", "lambda.amazonaws.com");
+        principal.addProperty("Service", service);
         statement.add("Principal", principal);
         statement.addProperty("Action", "sts:AssumeRole");
         return document(List.of(statement));

@@ -7,6 +7,8 @@ import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RoleArgs;
 import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
+import com.pulumi.aws.iam.RolePolicyAttachment;
+import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
 import com.pulumi.aws.lambda.Alias;
 import com.pulumi.aws.lambda.AliasArgs;
 import com.pulumi.aws.lambda.Function;
@@ -14,6 +16,7 @@ import com.pulumi.aws.lambda.FunctionArgs;
 import com.pulumi.aws.lambda.inputs.FunctionEnvironmentArgs;
 import com.pulumi.aws.lambda.inputs.FunctionLoggingConfigArgs;
 import com.pulumi.aws.lambda.inputs.FunctionSnapStartArgs;
+import com.pulumi.aws.lambda.inputs.FunctionTracingConfigArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
@@ -27,8 +30,10 @@ import java.util.Map;
 /**
  * One Java Lambda function as this project runs them: {@link #RUNTIME} on the configured architecture,
  * SnapStart on published versions behind a {@code live} alias, C1-only JIT for a short cold
- * start, a log group with the environment's retention, and a role of its own that may do
- * exactly what the function does, and nothing else.
+ * start, JSON logs (the handlers write one JSON object per line, with a {@code level} Lambda's
+ * application log level filters on) in a log group with the environment's retention, X-Ray
+ * tracing, reserved concurrency, and a role of its own that may do exactly what the function
+ * does, and nothing else.
  */
 public final class JavaFunction extends ComponentResource {
     static final String ALIAS = "live";
@@ -43,6 +48,13 @@ public final class JavaFunction extends ComponentResource {
     static final String RUNTIME = "java21";
     /** The tiered-compilation setting AWS recommends for short-lived Java functions. */
     static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    /**
+     * What Lambda's active tracing sends segments with: the managed policy Lambda itself attaches when
+     * tracing is turned on in its console ("Visualize Lambda function invocations using AWS X-Ray").
+     * X-Ray's write actions take no resource, so they can only be granted on "*": a managed policy
+     * keeps that out of the function's own, exact inline policy.
+     */
+    static final String TRACING_POLICY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
     private final Function function;
     private final Alias alias;
@@ -69,6 +81,10 @@ public final class JavaFunction extends ComponentResource {
                 .role(role.id())
                 .policy(IamPolicies.allow(statements))
                 .build(), children);
+        RolePolicyAttachment tracing = new RolePolicyAttachment(name + "-tracing", RolePolicyAttachmentArgs.builder()
+                .role(role.name())
+                .policyArn(TRACING_POLICY)
+                .build(), children);
 
         Map<String, Output<String>> variables = new HashMap<>(environment);
         variables.put("JAVA_TOOL_OPTIONS", Output.of(JAVA_TOOL_OPTIONS));
@@ -82,14 +98,22 @@ public final class JavaFunction extends ComponentResource {
                 .timeout(size.timeoutSeconds())
                 .publish(true)
                 .environment(FunctionEnvironmentArgs.builder().variables(OutputMaps.resolve(variables)).build())
-                .loggingConfig(FunctionLoggingConfigArgs.builder().logFormat("Text").logGroup(logs.name()).build())
+                .reservedConcurrentExecutions(size.reservedConcurrency())
+                .tracingConfig(FunctionTracingConfigArgs.builder().mode("Active").build())
+                // System logs at INFO keep Lambda's REPORT line (duration, init duration, memory) for every invocation.
+                .loggingConfig(FunctionLoggingConfigArgs.builder()
+                        .logFormat("JSON")
+                        .applicationLogLevel(common.applicationLogLevel())
+                        .systemLogLevel("INFO")
+                        .logGroup(logs.name())
+                        .build())
                 .tags(tags);
         if (common.snapStart()) {
             args.snapStart(FunctionSnapStartArgs.builder().applyOn("PublishedVersions").build());
         }
         // The role's policy must exist before the function runs, or its first invocations fail.
         this.function = new Function(name, args.build(),
-                CustomResourceOptions.builder().parent(this).dependsOn(policy, logs).build());
+                CustomResourceOptions.builder().parent(this).dependsOn(policy, tracing, logs).build());
         this.alias = new Alias(name + "-" + ALIAS, AliasArgs.builder()
                 .functionName(function.name())
                 .functionVersion(function.version())

@@ -22,17 +22,41 @@ public record StackSettings(
         Functions functions,
         Api api,
         Alarms alarms,
-        boolean protectData) {
+        boolean protectData,
+        Optional<Backup> backup,
+        /*
+         * Every setting that still holds a placeholder (Placeholders: REPLACEME, your-org, AWS's
+         * example account ids, example.com), each as "setting: value". Some have no default to fall
+         * back on (who is paged, where backups go), so the stack files ship them as placeholders: a
+         * preview warns, {@code pulumi up} refuses (UsersApiProgram.define), since the stack would
+         * page nobody or copy backups to an account nobody owns.
+         */
+        List<String> placeholders) {
 
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
-    public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData");
+    public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData", "backup");
+
+    /**
+     * The value of a setting, unless it is a placeholder ({@code REPLACEME}, {@code your-org}, an
+     * AWS documentation account id, an {@code example.com} host): then the stack is refused with a
+     * message that names the setting. Every setting of the stack file is checked at start; a
+     * value from elsewhere (an environment variable, a secret) is checked with this.
+     */
+    public static String requireReal(String stack, String setting, String value) {
+        return Placeholders.refuse(stack, setting, value);
+    }
 
     /** The AWS provider's region setting, which the program reads too. */
     public static final String REGION_KEY = "aws:region";
 
-    public record Function(int memoryMb, int timeoutSeconds) {}
+    /** One function's size; {@code reservedConcurrency} caps it and keeps that much of the account's concurrency for it. */
+    public record Function(int memoryMb, int timeoutSeconds, int reservedConcurrency) {}
 
-    public record Functions(String architecture, boolean snapStart, int logRetentionDays, Function api, Function stream) {}
+    /** {@code applicationLogLevel}: the lowest level of the handlers' JSON lines that Lambda sends to CloudWatch Logs. */
+    public record Functions(String architecture, boolean snapStart, int logRetentionDays, String applicationLogLevel,
+                            Function api, Function stream) {}
+
+    public record Throttle(int burstLimit, double rateLimit) {}
 
     /**
      * An identity provider the stack brings instead of the Cognito user pool the program creates:
@@ -43,10 +67,29 @@ public record StackSettings(
 
     public record Cors(List<String> allowOrigins, int maxAgeSeconds) {}
 
+    /**
+     * {@code routeThrottles}: per route key ("GET /users"), a throttle lower than the stage's, which
+     * applies to every other route (reads by id among them).
+     */
     public record Api(int throttleBurstLimit, double throttleRateLimit, int accessLogRetentionDays,
-                      Optional<Cors> cors, Optional<Jwt> jwt) {}
+                      Optional<Cors> cors, Optional<Jwt> jwt, java.util.Map<String, Throttle> routeThrottles) {}
 
-    public record Alarms(boolean enabled) {}
+    /** Where an alarm's notification goes: an SNS subscription (protocol and endpoint, as SNS takes them). */
+    public record Subscription(String protocol, String endpoint) {}
+
+    public record Alarms(boolean enabled, List<Subscription> subscriptions) {}
+
+    /**
+     * An AWS Backup plan for the users table: a daily backup kept {@code retentionDays} in a vault of
+     * this account, copied to {@code copyVaultName} in account {@code copyAccountId} and kept there
+     * {@code copyRetentionDays}, so a compromised or closed account does not take the backups with it.
+     */
+    public record Backup(String copyAccountId, String copyVaultName, String copyRegion, int retentionDays, int copyRetentionDays) {}
+
+    /** The protocols an alarm subscription may use: SNS's, less those that need a confirmation nobody answers (sms is per number, costly). */
+    private static final Set<String> SUBSCRIPTION_PROTOCOLS = Set.of("email", "email-json", "https", "sqs", "lambda");
+    /** Lambda's application log levels (Lambda developer guide, "Log-level filtering"). */
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
 
     /**
      * The stacks whose users are real: the pack's {@code users-retention-off} rule is mandatory
@@ -59,10 +102,16 @@ public record StackSettings(
             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     public static StackSettings from(StackFile file) {
-        ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays", "api", "stream");
-        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "accessLogRetentionDays", "cors", "jwt");
+        ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays",
+                "applicationLogLevel", "api", "stream");
+        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "routeThrottles", "accessLogRetentionDays", "cors", "jwt");
         ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
-        ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled");
+        ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled", "subscriptions");
+        List<String> placeholders = new java.util.ArrayList<>();
+        for (String key : KEYS) {
+            file.value(StackFile.PROJECT + ":" + key).ifPresent(value -> Placeholders.findAnywhere(StackFile.PROJECT + ":" + key, value, placeholders));
+        }
+        file.value(REGION_KEY).ifPresent(value -> Placeholders.findAnywhere(REGION_KEY, value, placeholders));
         StackSettings settings = new StackSettings(
                 file.stack(),
                 file.value(REGION_KEY).map(String::valueOf).orElseThrow(() -> new StackDeclarationException(
@@ -74,8 +123,9 @@ public record StackSettings(
                         functions.oneOf("architecture", "arm64", Set.of("arm64", "x86_64")),
                         functions.bool("snapStart", true),
                         logRetention(functions, "logRetentionDays"),
-                        function(functions.section("api"), 1024, 10),
-                        function(functions.section("stream"), 512, 30)),
+                        functions.oneOf("applicationLogLevel", "INFO", LOG_LEVELS),
+                        function(functions.section("api"), 1024, 10, 10),
+                        function(functions.section("stream"), 512, 30, 2)),
                 new Api(
                         throttle.integer("burstLimit", 100, 1, 100_000),
                         throttle.integer("rateLimit", 50, 1, 100_000),
@@ -84,14 +134,20 @@ public record StackSettings(
                             cors.allowOnly("allowOrigins", "maxAgeSeconds");
                             return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
                         }),
-                        api.optionalSection("jwt").map(StackSettings::externalIssuer)),
-                new Alarms(alarms.bool("enabled", false)),
+                        api.optionalSection("jwt").map(StackSettings::externalIssuer),
+                        routeThrottles(api.section("routeThrottles"), throttle)),
+                new Alarms(alarms.bool("enabled", false), alarms.sections("subscriptions").stream().map(subscription -> {
+                    subscription.allowOnly("protocol", "endpoint");
+                    return new Subscription(subscription.oneOf("protocol", "email", SUBSCRIPTION_PROTOCOLS), subscription.string("endpoint"));
+                }).toList()),
                 file.value("users-api:protectData").map(value -> {
                     if (value instanceof Boolean flag) {
                         return flag;
                     }
                     throw new StackDeclarationException("users-api:protectData must be true or false, got " + value);
-                }).orElse(false));
+                }).orElse(false),
+                file.section("users-api:backup").has("copyAccountId") ? Optional.of(backup(file.section("users-api:backup"))) : Optional.empty(),
+                List.copyOf(placeholders));
         settings.checkMandatoryRules();
         return settings;
     }
@@ -116,6 +172,10 @@ public record StackSettings(
         if (STACKS_THAT_KEEP_USERS.contains(stack) && table.retention().isPresent()) {
             throw new StackDeclarationException(PolicyMessages.USERS_KEPT);
         }
+        if (!protectData && (table.deletionProtection() || idempotencyTable.deletionProtection())) {
+            throw new StackDeclarationException(StackFile.PROJECT + ":protectData must be true where a table has deletion protection:"
+                    + " a change that replaces the table would create the new one and point the functions at it, then fail to delete the old one");
+        }
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
@@ -138,20 +198,40 @@ public record StackSettings(
         return new Jwt(issuer, audiences);
     }
 
-    /** What a sample value left in a stack file looks like: such a value would deploy, and fail only at the first request. */
-    private static final java.util.regex.Pattern PLACEHOLDER =
-            java.util.regex.Pattern.compile("(?i)replace|change-?me|your[-_]|example\\.(com|org|net)|<[^>]*>|\\b1{12}\\b");
-
     private static void refusePlaceholder(String where, String value) {
-        if (PLACEHOLDER.matcher(value).find()) {
+        if (Placeholders.in(value).isPresent()) {
             throw new StackDeclarationException(where + " holds a placeholder (" + value + "): set the real value, "
                     + "or remove users-api:api.jwt and the program creates the identity provider");
         }
     }
 
-    private static Function function(ConfigSection section, int memoryMb, int timeoutSeconds) {
-        section.allowOnly("memoryMb", "timeoutSeconds");
-        return new Function(section.integer("memoryMb", memoryMb, 128, 10_240), section.integer("timeoutSeconds", timeoutSeconds, 1, 900));
+    private static Function function(ConfigSection section, int memoryMb, int timeoutSeconds, int reservedConcurrency) {
+        section.allowOnly("memoryMb", "timeoutSeconds", "reservedConcurrency");
+        return new Function(section.integer("memoryMb", memoryMb, 128, 10_240), section.integer("timeoutSeconds", timeoutSeconds, 1, 900),
+                section.integer("reservedConcurrency", reservedConcurrency, 1, 10_000));
+    }
+
+    /** Each route's throttle must be lower than the stage's: a higher one would be capped by the stage's anyway. */
+    private static java.util.Map<String, Throttle> routeThrottles(ConfigSection section, ConfigSection stage) {
+        int stageBurst = stage.integer("burstLimit", 100, 1, 100_000);
+        int stageRate = stage.integer("rateLimit", 50, 1, 100_000);
+        java.util.Map<String, Throttle> throttles = new java.util.TreeMap<>();
+        for (String routeKey : section.keys()) {
+            ConfigSection route = section.section(routeKey).allowOnly("burstLimit", "rateLimit");
+            throttles.put(routeKey, new Throttle(route.integer("burstLimit", stageBurst, 1, stageBurst),
+                    route.integer("rateLimit", stageRate, 1, stageRate)));
+        }
+        return java.util.Collections.unmodifiableMap(throttles);
+    }
+
+    private static Backup backup(ConfigSection section) {
+        section.allowOnly("copyAccountId", "copyVaultName", "copyRegion", "retentionDays", "copyRetentionDays");
+        String account = section.string("copyAccountId");
+        if (!account.matches("[0-9]{12}")) {
+            throw new StackDeclarationException(section.where() + ".copyAccountId must be a 12-digit AWS account id, got " + account);
+        }
+        return new Backup(account, section.string("copyVaultName"), section.string("copyRegion"),
+                section.integer("retentionDays", 35, 1, 36_500), section.integer("copyRetentionDays", 90, 1, 36_500));
     }
 
     private static int logRetention(ConfigSection section, String key) {

@@ -22,7 +22,13 @@ import java.util.Map;
  */
 public final class StreamConsumer extends ComponentResource {
     static final String HANDLER = "dev.usersapi.stream.UserStreamHandler::handleRequest";
-    /** Fourteen days, SQS's longest: time to look at a failed batch and replay it. */
+    /**
+     * Fourteen days, SQS's longest. A message holds only the batch's shard and sequence range
+     * (DDBStreamBatchInfo), not its records: those can be replayed only while the stream keeps
+     * them, 24 hours from each write, so the queue's alarm pages at once and the maximum record age
+     * is kept well inside that window (docs/runbooks.md#replay). Past it, the message still says
+     * which changes were lost.
+     */
     private static final int FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
 
     private final Queue failures;

@@ -41,8 +41,20 @@ public final class UsersApiProgram {
         return config;
     }
 
+    static int dynamoDbCallTimeoutMs(StackSettings settings) {
+        return settings.functions().api().timeoutSeconds() * 1000 * 2 / 5;
+    }
+
     /** Declares every resource of one stack; {@code jar} is the handlers' Lambda jar. */
     public static void define(Context ctx, StackSettings settings, ProjectLayout layout, Path jar) {
+        List<String> placeholders = settings.placeholders();
+        if (!placeholders.isEmpty()) {
+            String message = "stack " + settings.stack() + " still has placeholders; set them before it is deployed: " + placeholders;
+            if (!com.pulumi.deployment.Deployment.getInstance().isDryRun()) {
+                throw new dev.usersapi.declaration.StackDeclarationException(message);
+            }
+            ctx.log().warn(message);
+        }
         Map<String, String> tags = Map.of("project", StackFile.PROJECT, "stack", settings.stack(), "managed-by", "pulumi");
 
         DeclaredTable table = new DeclaredTable("users", settings.table(), settings.protectData(), tags, ComponentResourceOptions.Empty);
@@ -55,6 +67,10 @@ public final class UsersApiProgram {
                 "USERS_RETENTION", Output.of(settings.table().retention().map(Object::toString).orElse("off")),
                 "USERS_IDEMPOTENCY_TABLE", idempotencyKeys.name(),
                 "USERS_IDEMPOTENCY_RETENTION", Output.of(settings.idempotencyTable().retention().orElseThrow().toString()),
+                // A DynamoDB call (retries included) may take 40% of the function's timeout, an attempt 3/8 of that:
+                // a slow table ends as the handler's 503 and fault log line, never as Lambda's timeout.
+                "USERS_DYNAMODB_CALL_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings))),
+                "USERS_DYNAMODB_ATTEMPT_TIMEOUT_MS", Output.of(Integer.toString(dynamoDbCallTimeoutMs(settings) * 3 / 8)),
                 // The handler checks scopes and ownership from the authorizer's claims; "none" is the local dev stack's alone.
                 "USERS_AUTHORIZATION", Output.of("jwt"));
         List<Output<IamPolicies.Statement>> apiPermissions = new ArrayList<>(List.of(
@@ -76,11 +92,14 @@ public final class UsersApiProgram {
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
                 settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
+        Alarms.Watched watched = new Alarms.Watched(apiFunction, consumer.function(), consumer, api, table, settings);
         if (settings.alarms().enabled()) {
-            Alarms alarms = new Alarms("users-alarms", List.of(apiFunction, consumer.function()), consumer, api, tags,
-                    ComponentResourceOptions.Empty);
+            Alarms alarms = new Alarms("users-alarms", watched, tags, ComponentResourceOptions.Empty);
             ctx.export("alarmTopicArn", alarms.topicArn());
         }
+        ctx.export("dashboardName", OperationsDashboard.define("users-dashboard", settings.stack(), watched).dashboardName());
+        settings.backup().ifPresent(backup ->
+                ctx.export("backupPlanId", new TableBackup("users-backup", table, backup, tags, ComponentResourceOptions.Empty).planId()));
 
         ctx.export("apiUrl", api.url());
         ctx.export("jwtIssuer", jwt.issuer());

@@ -14,6 +14,7 @@ import com.pulumi.aws.apigatewayv2.inputs.ApiCorsConfigurationArgs;
 import com.pulumi.aws.apigatewayv2.inputs.AuthorizerJwtConfigurationArgs;
 import com.pulumi.aws.apigatewayv2.inputs.StageAccessLogSettingsArgs;
 import com.pulumi.aws.apigatewayv2.inputs.StageDefaultRouteSettingsArgs;
+import com.pulumi.aws.apigatewayv2.inputs.StageRouteSettingArgs;
 import com.pulumi.aws.cloudwatch.LogGroup;
 import com.pulumi.aws.cloudwatch.LogGroupArgs;
 import com.pulumi.aws.lambda.Permission;
@@ -40,9 +41,18 @@ import java.util.Set;
  */
 public final class UsersHttpApi extends ComponentResource {
     static final String DEFAULT_ROUTE = "$default";
-    /** The access log line: one JSON object per request, as CloudWatch Logs Insights reads them. */
-    static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
+    /**
+     * The access log line: one JSON object per request, as CloudWatch Logs Insights reads them. It
+     * names the caller (the token's {@code sub}, and {@code client_id} for Cognito's client
+     * credentials), the Lambda request id beside API Gateway's ({@code $context.integration.requestId},
+     * the id the function's own log lines carry), and why an authorizer refused. Variables from
+     * API Gateway's "Customize HTTP API access logs".
+     */
+    static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"apiId\":\"$context.apiId\","
+            + "\"lambdaRequestId\":\"$context.integration.requestId\",\"ip\":\"$context.identity.sourceIp\","
             + "\"requestTime\":\"$context.requestTime\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
+            + "\"caller\":\"$context.authorizer.claims.sub\",\"clientId\":\"$context.authorizer.claims.client_id\","
+            + "\"authorizerError\":\"$context.authorizer.error\","
             + "\"responseLength\":\"$context.responseLength\",\"latency\":\"$context.responseLatency\","
             + "\"integrationError\":\"$context.integrationErrorMessage\"}";
 
@@ -53,8 +63,19 @@ public final class UsersHttpApi extends ComponentResource {
         }
     }
 
+    /**
+     * What a browser may send and read across origins beyond the Fetch standard's safelists:
+     * the headers of api/openapi.yaml (CorsTest holds them to it), plus the two the function
+     * writes that the contract only describes (Idempotent-Replayed on a replayed create,
+     * Retry-After on a 503).
+     */
+    static final List<String> CORS_ALLOW_HEADERS = List.of("authorization", "content-type", "idempotency-key", "if-match");
+    static final List<String> CORS_EXPOSE_HEADERS = List.of("etag", "location", "link", "www-authenticate", "idempotent-replayed",
+            "retry-after");
+
     private final Api api;
     private final Stage stage;
+    private final LogGroup accessLogs;
     private final List<Route> routes = new ArrayList<>();
     private final Permission invoke;
     private final Output<String> aliasArn;
@@ -68,8 +89,8 @@ public final class UsersHttpApi extends ComponentResource {
         settings.cors().ifPresent(cors -> apiArgs.corsConfiguration(ApiCorsConfigurationArgs.builder()
                 .allowOrigins(cors.allowOrigins())
                 .allowMethods("GET", "POST", "PATCH", "DELETE", "OPTIONS")
-                .allowHeaders("authorization", "content-type", "if-match")
-                .exposeHeaders("etag", "location", "link")
+                .allowHeaders(CORS_ALLOW_HEADERS)
+                .exposeHeaders(CORS_EXPOSE_HEADERS)
                 .maxAge(cors.maxAgeSeconds())
                 .build()));
         this.api = new Api(name, apiArgs.build(), children);
@@ -102,7 +123,14 @@ public final class UsersHttpApi extends ComponentResource {
                     .build(), children));
         }
 
-        LogGroup accessLogs = new LogGroup(name + "-access-logs", LogGroupArgs.builder()
+        Set<String> routeKeys = routeScopes(operations).keySet();
+        for (String throttled : settings.routeThrottles().keySet()) {
+            if (!routeKeys.contains(throttled)) {
+                throw new IllegalArgumentException("users-api:api.routeThrottles names " + throttled
+                        + ", which is no route of api/openapi.yaml: " + routeKeys);
+            }
+        }
+        this.accessLogs = new LogGroup(name + "-access-logs", LogGroupArgs.builder()
                 .retentionInDays(settings.accessLogRetentionDays())
                 .tags(tags)
                 .build(), children);
@@ -115,6 +143,13 @@ public final class UsersHttpApi extends ComponentResource {
                         .throttlingRateLimit(settings.throttleRateLimit())
                         .detailedMetricsEnabled(true)
                         .build())
+                // List and email search scan or query many items per call; reads by id take the stage's throttle.
+                .routeSettings(settings.routeThrottles().entrySet().stream().map(route -> StageRouteSettingArgs.builder()
+                        .routeKey(route.getKey())
+                        .throttlingBurstLimit(route.getValue().burstLimit())
+                        .throttlingRateLimit(route.getValue().rateLimit())
+                        .detailedMetricsEnabled(true)
+                        .build()).toList())
                 .accessLogSettings(StageAccessLogSettingsArgs.builder()
                         .destinationArn(accessLogs.arn())
                         .format(ACCESS_LOG_FORMAT)
@@ -139,6 +174,10 @@ public final class UsersHttpApi extends ComponentResource {
 
     public Output<String> id() {
         return api.id();
+    }
+
+    public Output<String> accessLogGroupName() {
+        return accessLogs.name();
     }
 
     /**

@@ -96,7 +96,8 @@ class LeastPrivilegeTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
     void onlyLambdaMayAssumeTheRoles(String stack) {
-        List<Role> roles = StackRuns.of(stack).all(Role.class);
+        // The backup plan's role (prod) is AWS Backup's: TableBackupTest holds it.
+        List<Role> roles = StackRuns.of(stack).all(Role.class).stream().filter(role -> !role.pulumiResourceName().startsWith("users-backup")).toList();
         assertEquals(2, roles.size(), "one role per function");
         for (Role role : roles) {
             JsonObject trust = JsonParser.parseString(value(role.assumeRolePolicy())).getAsJsonObject();

@@ -1,0 +1,132 @@
+package dev.usersapi.stacks;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.pulumi.aws.backup.Plan;
+import com.pulumi.aws.backup.PlanArgs;
+import com.pulumi.aws.backup.Selection;
+import com.pulumi.aws.backup.SelectionArgs;
+import com.pulumi.aws.backup.Vault;
+import com.pulumi.aws.backup.VaultArgs;
+import com.pulumi.aws.backup.inputs.PlanRuleArgs;
+import com.pulumi.aws.backup.inputs.PlanRuleCopyActionArgs;
+import com.pulumi.aws.backup.inputs.PlanRuleCopyActionLifecycleArgs;
+import com.pulumi.aws.backup.inputs.PlanRuleLifecycleArgs;
+import com.pulumi.aws.iam.Role;
+import com.pulumi.aws.iam.RoleArgs;
+import com.pulumi.aws.iam.RolePolicyAttachment;
+import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
+import com.pulumi.aws.kms.Key;
+import com.pulumi.aws.kms.KeyArgs;
+import com.pulumi.aws.kms.KeyPolicy;
+import com.pulumi.aws.kms.KeyPolicyArgs;
+import com.pulumi.core.Output;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.CustomResourceOptions;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A daily AWS Backup of the users table into a vault of this account, each recovery point copied
+ * to a vault in another account ({@code users-api:backup}), so that losing this account (deleted,
+ * compromised, closed) does not lose the backups with the table. Point-in-time recovery covers the
+ * last 35 days inside the account; this covers the account itself.
+ *
+ * <p>What the other account and the organization must have (docs/runbooks.md, "backup"):
+ * cross-account backup enabled in AWS Organizations, AWS Backup's advanced DynamoDB features on in
+ * both accounts (without them a DynamoDB backup cannot be copied across accounts), and a
+ * destination vault whose access policy allows {@code backup:CopyIntoBackupVault} from this account.
+ * The vault here is encrypted with a key of its own that the other account may use, because a copy
+ * across accounts cannot be made from a vault under the AWS-managed key.
+ */
+public final class TableBackup extends ComponentResource {
+    static final String SCHEDULE = "cron(0 3 * * ? *)";
+    static final String SERVICE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup";
+    static final String RESTORE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores";
+
+    private final Plan plan;
+
+    public TableBackup(String name, DeclaredTable table, StackSettings.Backup settings, Map<String, String> tags,
+                       ComponentResourceOptions options) {
+        super("users-api:data:TableBackup", name, options);
+        CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
+
+        Key key = new Key(name + "-vault-key", KeyArgs.builder()
+                .description("users-api backup vault: recovery points, shared with the copy account " + settings.copyAccountId())
+                .enableKeyRotation(true)
+                .deletionWindowInDays(30)
+                .tags(tags)
+                .build(), children);
+        KeyPolicy keyPolicy = new KeyPolicy(name + "-vault-key-policy", KeyPolicyArgs.builder()
+                .keyId(key.id())
+                .policy(key.arn().applyValue(arn -> vaultKeyPolicy(arn, settings.copyAccountId())))
+                .build(), children);
+        Vault vault = new Vault(name + "-vault", VaultArgs.builder()
+                .kmsKeyArn(key.arn())
+                .tags(tags)
+                .build(), CustomResourceOptions.builder().parent(this).dependsOn(keyPolicy).build());
+        Role role = new Role(name + "-role", RoleArgs.builder()
+                .assumeRolePolicy(IamPolicies.serviceTrust("backup.amazonaws.com"))
+                .tags(tags)
+                .build(), children);
+        for (String policy : List.of(SERVICE_ROLE_POLICY, RESTORE_ROLE_POLICY)) {
+            new RolePolicyAttachment(name + "-role-" + policy.substring(policy.lastIndexOf("For") + 3).toLowerCase(java.util.Locale.ROOT),
+                    RolePolicyAttachmentArgs.builder().role(role.name()).policyArn(policy).build(), children);
+        }
+        this.plan = new Plan(name + "-plan", PlanArgs.builder()
+                .rules(PlanRuleArgs.builder()
+                        .ruleName("daily")
+                        .targetVaultName(vault.name())
+                        .schedule(SCHEDULE)
+                        .lifecycle(PlanRuleLifecycleArgs.builder().deleteAfter(settings.retentionDays()).build())
+                        .copyActions(PlanRuleCopyActionArgs.builder()
+                                .destinationVaultArn(copyVaultArn(settings))
+                                .lifecycle(PlanRuleCopyActionLifecycleArgs.builder().deleteAfter(settings.copyRetentionDays()).build())
+                                .build())
+                        .build())
+                .tags(tags)
+                .build(), children);
+        new Selection(name + "-selection", SelectionArgs.builder()
+                .planId(plan.id())
+                .iamRoleArn(role.arn())
+                .resources(table.arn().applyValue(List::of))
+                .build(), children);
+        registerOutputs(Map.of("planId", plan.id()));
+    }
+
+    static String copyVaultArn(StackSettings.Backup settings) {
+        return "arn:aws:backup:" + settings.copyRegion() + ":" + settings.copyAccountId() + ":backup-vault:" + settings.copyVaultName();
+    }
+
+    /** The account administers the key; the copy account may decrypt and re-encrypt what is copied to it. */
+    static String vaultKeyPolicy(String keyArn, String copyAccountId) {
+        String[] arn = keyArn.split(":");
+        JsonArray statements = new JsonArray();
+        statements.add(statement("AccountAdministersKey", "arn:" + arn[1] + ":iam::" + arn[4] + ":root", List.of("kms:*")));
+        statements.add(statement("CopyAccountUsesKey", "arn:" + arn[1] + ":iam::" + copyAccountId + ":root",
+                List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncrypt*", "kms:GenerateDataKey*")));
+        JsonObject policy = new JsonObject();
+        policy.addProperty("Version", "2012-10-17");
+        policy.add("Statement", statements);
+        return policy.toString();
+    }
+
+    private static JsonObject statement(String sid, String principal, List<String> actions) {
+        JsonObject statement = new JsonObject();
+        statement.addProperty("Sid", sid);
+        statement.addProperty("Effect", "Allow");
+        JsonObject principals = new JsonObject();
+        principals.addProperty("AWS", principal);
+        statement.add("Principal", principals);
+        JsonArray list = new JsonArray();
+        actions.forEach(list::add);
+        statement.add("Action", list);
+        statement.addProperty("Resource", "*");
+        return statement;
+    }
+
+    public Output<String> planId() {
+        return plan.id();
+    }
+}
