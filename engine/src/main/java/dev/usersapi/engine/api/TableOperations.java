@@ -429,6 +429,7 @@ final class TableOperations {
     }
 
     ObjectNode update(JsonNode request) {
+        TableDefinitions.checkUpdate(request);
         Table table = table(request);
         // Checked before anything changes: a refused stream change leaves the indexes as they were too.
         JsonNode stream = request.path("StreamSpecification");
