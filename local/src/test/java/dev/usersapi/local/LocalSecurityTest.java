@@ -259,6 +259,42 @@ class LocalSecurityTest {
                 .get("error").asText());
     }
 
+    private static String signed(com.nimbusds.jwt.JWTClaimsSet claims) throws Exception {
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(KEY.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    /**
+     * The local authorizer and the tokens it issues, held to the same record of AWS's documentation
+     * the program's routes are held to (stacks' api-gateway/jwt-authorizer.json): a client-credentials
+     * token carries Cognito's claims, and an ID token, a foreign issuer and a foreign audience get
+     * the status the documentation gives.
+     */
+    @Test
+    void theLocalAuthorizerKeepsTheDocumentedRulesTheProgramIsHeldTo() throws Exception {
+        var rules = JSON.readTree(ProjectLayout.current().root().resolve("stacks/src/test/resources/api-gateway/jwt-authorizer.json").toFile());
+        JwtAuthorizer jwt = stack.authorizer().orElseThrow();
+        HttpResponse<String> issued = tokenRequest("grant_type=client_credentials&scope=users%2Fread",
+                Optional.of(jwt.clientId() + ":" + jwt.clientSecret()));
+        var claims = com.nimbusds.jwt.SignedJWT.parse(JSON.readTree(issued.body()).get("access_token").asText()).getJWTClaimsSet();
+        rules.at("/cognitoTokens/clientCredentialsAccess/claims").fields().forEachRemaining(claim -> assertEquals(
+                claim.getValue().asText().replace("{issuer}", jwt.issuer()).replace("{clientId}", jwt.clientId()).replace("{scopes}", "users/read"),
+                String.valueOf(claims.getClaim(claim.getKey())), claim.getKey()));
+        assertTrue(claims.getAudience().isEmpty(), "Cognito's access tokens have no aud");
+
+        java.util.Date later = new java.util.Date(System.currentTimeMillis() + 60_000);
+        String idToken = signed(new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(jwt.issuer()).audience(jwt.clientId())
+                .subject("a-person").claim("token_use", "id").expirationTime(later).build());
+        assertEquals(rules.at("/authorizer/scopes/otherwise").asInt(), create(Optional.of(idToken)).statusCode(), "an ID token carries no scope");
+        String foreignIssuer = signed(new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("https://elsewhere.example").subject("x")
+                .claim("client_id", jwt.clientId()).claim("scope", "users/write").expirationTime(later).build());
+        assertEquals(rules.at("/authorizer/issuer/otherwise").asInt(), create(Optional.of(foreignIssuer)).statusCode());
+        String foreignClient = signed(new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(jwt.issuer()).subject("x")
+                .claim("client_id", "another-client").claim("scope", "users/write").expirationTime(later).build());
+        assertEquals(rules.at("/authorizer/audience/otherwise").asInt(), create(Optional.of(foreignClient)).statusCode());
+    }
+
     @Test
     void aRequestWithoutATokenIs401AndNeverReachesTheFunction() throws Exception {
         HttpResponse<String> response = create(Optional.empty());

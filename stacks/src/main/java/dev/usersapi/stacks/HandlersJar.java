@@ -30,19 +30,44 @@ public final class HandlersJar {
         }
         build(root);
         return find(root).orElseThrow(() -> new IllegalStateException(
-                "Maven built the handlers module but left no *" + JAR_SUFFIX + " in " + root.resolve("handlers/target")));
+                "Maven built the handlers module but left no " + fileName(root) + " in " + root.resolve("handlers/target")));
     }
 
+    /** The jar of this checkout's handlers version, by its exact name; a jar of another version left in target/ is not it. */
     static Optional<Path> find(Path root) {
-        Path target = root.resolve("handlers").resolve("target");
-        if (!Files.isDirectory(target)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(JAR_SUFFIX)).findFirst();
+        Path jar = root.resolve("handlers").resolve("target").resolve(fileName(root));
+        return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+    }
+
+    /** {@code <artifactId>-<version>-lambda.jar}, as the handlers' pom names its shaded jar (the version inherited from the parent's). */
+    public static String fileName(Path root) {
+        Path pom = root.resolve("handlers/pom.xml");
+        try {
+            var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            org.w3c.dom.Element project = factory.newDocumentBuilder().parse(pom.toFile()).getDocumentElement();
+            String artifactId = child(project, "artifactId").orElseThrow(() -> new IllegalStateException(pom + " names no artifactId"));
+            String version = child(project, "version").or(() -> childElement(project, "parent").flatMap(parent -> child(parent, "version")))
+                    .orElseThrow(() -> new IllegalStateException(pom + " names no version"));
+            return artifactId + "-" + version + JAR_SUFFIX;
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IllegalStateException("cannot read " + pom, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Optional<org.w3c.dom.Element> childElement(org.w3c.dom.Element parent, String name) {
+        for (var node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof org.w3c.dom.Element element && element.getTagName().equals(name)) {
+                return Optional.of(element);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> child(org.w3c.dom.Element parent, String name) {
+        return childElement(parent, name).map(element -> element.getTextContent().trim());
     }
 
     static boolean isStale(Path root, Path jar) {
@@ -74,8 +99,10 @@ public final class HandlersJar {
     }
 
     private static void build(Path root) {
-        List<String> command = List.of(maven(root), "-B", "-q", "--no-transfer-progress", "-DskipTests",
-                "package", "-pl", "handlers", "-am");
+        // The handlers module alone, without its tests or the sibling modules only they need (the
+        // sibling-test-modules profile of handlers/pom.xml): the engine is never built to deploy.
+        List<String> command = List.of(maven(root), "-B", "-q", "--no-transfer-progress", "-DskipTests", "-Dmaven.test.skip=true",
+                "-Dusers-api.lambda-only", "package", "-pl", "handlers");
         System.err.println("users-api: building the handlers jar: " + String.join(" ", command));
         try {
             Process process = new ProcessBuilder(command).directory(root.toFile()).inheritIO().start();

@@ -23,10 +23,28 @@ public record StackSettings(
         Api api,
         Alarms alarms,
         boolean protectData,
-        Optional<Backup> backup) {
+        Optional<Backup> backup,
+        /*
+         * Every setting that still holds a placeholder (Placeholders: REPLACEME, your-org, AWS's
+         * example account ids, example.com), each as "setting: value". Some have no default to fall
+         * back on (who is paged, where backups go), so the stack files ship them as placeholders: a
+         * preview warns, {@code pulumi up} refuses (UsersApiProgram.define), since the stack would
+         * page nobody or copy backups to an account nobody owns.
+         */
+        List<String> placeholders) {
 
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
     public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData", "backup");
+
+    /**
+     * The value of a setting, unless it is a placeholder ({@code REPLACEME}, {@code your-org}, an
+     * AWS documentation account id, an {@code example.com} host): then the stack is refused with a
+     * message that names the setting. Every setting of the stack file is checked at start; a
+     * value from elsewhere (an environment variable, a secret) is checked with this.
+     */
+    public static String requireReal(String stack, String setting, String value) {
+        return Placeholders.refuse(stack, setting, value);
+    }
 
     /** The AWS provider's region setting, which the program reads too. */
     public static final String REGION_KEY = "aws:region";
@@ -89,6 +107,11 @@ public record StackSettings(
         ConfigSection api = file.section("users-api:api").allowOnly("throttle", "routeThrottles", "accessLogRetentionDays", "cors", "jwt");
         ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
         ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled", "subscriptions");
+        List<String> placeholders = new java.util.ArrayList<>();
+        for (String key : KEYS) {
+            file.value(StackFile.PROJECT + ":" + key).ifPresent(value -> Placeholders.findAnywhere(StackFile.PROJECT + ":" + key, value, placeholders));
+        }
+        file.value(REGION_KEY).ifPresent(value -> Placeholders.findAnywhere(REGION_KEY, value, placeholders));
         StackSettings settings = new StackSettings(
                 file.stack(),
                 file.value(REGION_KEY).map(String::valueOf).orElseThrow(() -> new StackDeclarationException(
@@ -123,7 +146,8 @@ public record StackSettings(
                     }
                     throw new StackDeclarationException("users-api:protectData must be true or false, got " + value);
                 }).orElse(false),
-                file.section("users-api:backup").has("copyAccountId") ? Optional.of(backup(file.section("users-api:backup"))) : Optional.empty());
+                file.section("users-api:backup").has("copyAccountId") ? Optional.of(backup(file.section("users-api:backup"))) : Optional.empty(),
+                List.copyOf(placeholders));
         settings.checkMandatoryRules();
         return settings;
     }
@@ -148,6 +172,10 @@ public record StackSettings(
         if (STACKS_THAT_KEEP_USERS.contains(stack) && table.retention().isPresent()) {
             throw new StackDeclarationException(PolicyMessages.USERS_KEPT);
         }
+        if (!protectData && (table.deletionProtection() || idempotencyTable.deletionProtection())) {
+            throw new StackDeclarationException(StackFile.PROJECT + ":protectData must be true where a table has deletion protection:"
+                    + " a change that replaces the table would create the new one and point the functions at it, then fail to delete the old one");
+        }
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
@@ -170,42 +198,11 @@ public record StackSettings(
         return new Jwt(issuer, audiences);
     }
 
-    /** What a sample value left in a stack file looks like: such a value would deploy, and fail only at the first request. */
-    private static final java.util.regex.Pattern PLACEHOLDER =
-            java.util.regex.Pattern.compile("(?i)replace|change-?me|your[-_]|example\\.(com|org|net)|<[^>]*>|\\b1{12}\\b");
-
     private static void refusePlaceholder(String where, String value) {
-        if (PLACEHOLDER.matcher(value).find()) {
+        if (Placeholders.in(value).isPresent()) {
             throw new StackDeclarationException(where + " holds a placeholder (" + value + "): set the real value, "
                     + "or remove users-api:api.jwt and the program creates the identity provider");
         }
-    }
-
-    /** Account ids AWS's documentation uses as examples: a copy to one would go to an account nobody here owns. */
-    private static final Set<String> EXAMPLE_ACCOUNTS = Set.of("123456789012", "111122223333", "444455556666", "777788889999",
-            "000000000000");
-
-    /**
-     * The operations settings that still hold a placeholder (the same {@link #PLACEHOLDER} the JWT
-     * settings are refused for, and AWS's example account ids), each as "setting: value". Unlike an
-     * issuer, whose absence makes the program create one, these have no default to fall back on, so
-     * the stack files ship them as placeholders: a preview warns, {@code pulumi up} refuses
-     * (UsersApiProgram.define), since the stack would page nobody or copy backups to an account
-     * nobody owns.
-     */
-    public List<String> placeholders() {
-        List<String> found = new java.util.ArrayList<>();
-        for (Subscription subscription : alarms.subscriptions()) {
-            if (PLACEHOLDER.matcher(subscription.endpoint()).find()) {
-                found.add("users-api:alarms.subscriptions endpoint: " + subscription.endpoint());
-            }
-        }
-        backup.ifPresent(copy -> {
-            if (EXAMPLE_ACCOUNTS.contains(copy.copyAccountId())) {
-                found.add("users-api:backup.copyAccountId: " + copy.copyAccountId() + " (an example account id of AWS's documentation)");
-            }
-        });
-        return found;
     }
 
     private static Function function(ConfigSection section, int memoryMb, int timeoutSeconds, int reservedConcurrency) {

@@ -1,39 +1,37 @@
 package dev.usersapi.stacks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.usersapi.declaration.ProjectLayout;
-import dev.usersapi.stacks.cli.FreshClone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The program deploys the handlers of its own commit even where nothing was built first, as in
- * the Kubernetes operator's workspace: from a checkout with no target/ directory, it builds the jar.
+ * The program deploys the handlers of its own commit: the jar of the version the pom names, rebuilt
+ * when a source is newer. That it builds the jar in a checkout with no target/ directory, as the
+ * Kubernetes operator's workspace is, PulumiCliPreviewTest shows from its second fresh clone.
  */
 class HandlersJarTest {
     @TempDir
     Path checkout;
 
     @Test
-    void buildsTheLambdaJarFromACleanCheckout() throws IOException {
-        FreshClone.of(ProjectLayout.current().root(), checkout);
-        assertFalse(Files.exists(checkout.resolve("handlers/target")));
-
-        Path jar = HandlersJar.ensure(checkout);
-
-        assertTrue(jar.startsWith(checkout.resolve("handlers/target")));
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            assertTrue(zip.getEntry("dev/usersapi/api/UsersApiHandler.class") != null);
-            assertTrue(zip.getEntry("dev/usersapi/stream/UserStreamHandler.class") != null);
-            assertTrue(zip.getEntry("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class") != null, "shaded");
-        }
-        assertFalse(HandlersJar.isStale(checkout, jar));
+    void theJarIsTheOneOfTheVersionThePomNamesNotAnotherLeftInTarget() throws IOException {
+        Path root = ProjectLayout.current().root();
+        Files.createDirectories(checkout.resolve("handlers/target"));
+        Files.copy(root.resolve("pom.xml"), checkout.resolve("pom.xml"));
+        Files.copy(root.resolve("handlers/pom.xml"), checkout.resolve("handlers/pom.xml"));
+        String name = HandlersJar.fileName(checkout);
+        assertTrue(name.matches("users-api-handlers-\\d[^/]*-lambda\\.jar"), name);
+        Files.writeString(checkout.resolve("handlers/target/users-api-handlers-0.9.0-lambda.jar"), "an older version's jar");
+        assertFalse(HandlersJar.find(checkout).isPresent(), "the old version's jar is not taken");
+        Path jar = Files.writeString(checkout.resolve("handlers/target/" + name), "this version's jar");
+        assertEquals(java.util.Optional.of(jar), HandlersJar.find(checkout));
     }
 
     @Test

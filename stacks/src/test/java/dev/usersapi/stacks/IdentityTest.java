@@ -94,7 +94,8 @@ class IdentityTest {
         StackRuns runs = StackRuns.of(stack);
         UserPool pool = runs.one(UserPool.class);
         assertEquals(Optional.of(true), value(pool.adminCreateUserConfig()).allowAdminCreateUserOnly());
-        assertEquals(Optional.of(stack.equals("prod") ? "ACTIVE" : "INACTIVE"), value(pool.deletionProtection()));
+        // Deletion protection where the stack protects its data (users-api:protectData: staging, prod).
+        assertEquals(Optional.of(stack.equals("dev") ? "INACTIVE" : "ACTIVE"), value(pool.deletionProtection()));
 
         ResourceServer server = runs.one(ResourceServer.class);
         assertEquals("users", value(server.identifier()));

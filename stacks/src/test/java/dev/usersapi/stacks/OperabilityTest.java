@@ -94,7 +94,7 @@ class OperabilityTest {
     void placeholdersAreNamedSoThatADeployRefusesThem() {
         List<String> prod = settings("prod").placeholders();
         assertTrue(prod.stream().anyMatch(found -> found.startsWith("users-api:backup.copyAccountId: 111122223333")), prod.toString());
-        assertTrue(prod.stream().anyMatch(found -> found.startsWith("users-api:alarms.subscriptions endpoint:")), prod.toString());
+        assertTrue(prod.stream().anyMatch(found -> found.startsWith("users-api:alarms.subscriptions[0].endpoint:")), prod.toString());
         assertEquals(List.of(), settings("dev").placeholders());
     }
 }

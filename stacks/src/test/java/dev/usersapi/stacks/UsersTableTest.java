@@ -117,15 +117,18 @@ class UsersTableTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"prod"})
-    void prodProtectsItsDataFromPulumiDestroy(String stack) {
+    @ValueSource(strings = {"staging", "prod"})
+    void stacksWithDeletionProtectionProtectTheirDataFromPulumi(String stack) {
         var mocks = StackRuns.of(stack).run.mocks();
         assertTrue(mocks.isProtected("aws:dynamodb/table:Table", "users"));
-        assertTrue(mocks.isProtected("aws:kms/key:Key", "users-key"));
+        assertTrue(mocks.isProtected("aws:dynamodb/table:Table", "idempotency-keys"));
+        if (stack.equals("prod")) {
+            assertTrue(mocks.isProtected("aws:kms/key:Key", "users-key"));
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "staging"})
+    @ValueSource(strings = {"dev"})
     void otherStacksLeaveTheirTableUnprotected(String stack) {
         assertTrue(!StackRuns.of(stack).run.mocks().isProtected("aws:dynamodb/table:Table", "users"));
     }

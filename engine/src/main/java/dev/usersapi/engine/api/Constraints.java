@@ -21,7 +21,7 @@ final class Constraints {
         return value == null || value.isNull() || value.isMissingNode();
     }
 
-    private void broken(JsonNode value, String at, String rule) {
+    void broken(JsonNode value, String at, String rule) {
         if (errors.size() < 10) {
             errors.add("Value " + (absent(value) ? "null" : "'" + shown(value) + "'") + " at '" + at + "' failed to satisfy constraint: " + rule);
         }
@@ -34,7 +34,7 @@ final class Constraints {
             value.forEach(element -> elements.add(shown(element)));
             return "[" + String.join(", ", elements) + "]";
         }
-        return value.isValueNode() ? value.asText() : value.toString();
+        return value.isValueNode() ? value.asText() : dev.usersapi.engine.json.JsonTrees.text(value);
     }
 
     Constraints notNull(JsonNode value, String at) {

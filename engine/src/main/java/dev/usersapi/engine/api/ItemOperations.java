@@ -253,7 +253,7 @@ final class ItemOperations {
             throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders);
+        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders).map(KeyConditionShape::check);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
@@ -276,6 +276,7 @@ final class ItemOperations {
         boolean forward = request.path("ScanIndexForward").asBoolean(true);
         Optional<StorageKey> start = startKey(request, table, index);
         if (start.isPresent()) {
+            checkStartInRange(request, key, range);
             partition = forward ? partition.tailMap(start.get(), false) : partition.headMap(start.get(), false);
         }
         return page(request, table, index, (forward ? partition : partition.descendingMap()).values(), range::matches, filter, projection);
@@ -340,6 +341,27 @@ final class ItemOperations {
         if (select.equals("ALL_ATTRIBUTES") && index.filter(i -> i.kind() == Index.Kind.GLOBAL && !i.projectionType().equals("ALL")).isPresent()) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index "
                     + index.get().name() + " because its projection type is not ALL");
+        }
+    }
+
+    /**
+     * A Query's ExclusiveStartKey must lie within what its key condition selects, refused as
+     * DynamoDB refuses it (dynalite's suite records its messages) rather than read past.
+     */
+    private static void checkStartInRange(JsonNode request, KeySchema key, KeyRange range) {
+        Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
+        boolean samePartition = range.hash().equals(start.get(key.hashName()));
+        if (range.sort().isEmpty()) {
+            if (!samePartition) {
+                throw DynamoDbException.validation("The provided starting key is outside query boundaries based on provided conditions");
+            }
+            return;
+        }
+        if (!range.matches(start)) {
+            throw DynamoDbException.validation("The provided starting key does not match the range key predicate");
+        }
+        if (!samePartition) {
+            throw DynamoDbException.validation("The query can return at most one row and cannot be restarted");
         }
     }
 
@@ -488,21 +510,35 @@ final class ItemOperations {
     }
 
     ObjectNode batchGet(JsonNode request) {
-        ObjectNode answer = JsonTrees.object();
-        ObjectNode responses = answer.putObject("Responses");
+        Constraints constraints = batchConstraints(request, false);
+        for (var entry : iterable(request.path("RequestItems").fields())) {
+            String at = "requestItems." + entry.getKey() + ".member.";
+            constraints.notNull(entry.getValue().get("Keys"), at + "keys").length(entry.getValue().get("Keys"), at + "keys", 1, 100)
+                    .length(entry.getValue().get("AttributesToGet"), at + "attributesToGet", 1, 255);
+        }
+        constraints.check();
         int keys = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
-            Legacy.checkParameters(entry.getValue(), List.of("ProjectionExpression"), List.of("AttributesToGet"));
-            Legacy.attributesToGet(entry.getValue());
-            if (entry.getValue().path("Keys").size() == 0) {
-                throw DynamoDbException.validation("1 validation error detected: Value '[]' at 'requestItems." + entry.getKey()
-                        + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+            JsonNode tableRequest = entry.getValue();
+            Legacy.checkParameters(tableRequest, List.of("ProjectionExpression"), List.of("AttributesToGet"));
+            Legacy.attributesToGet(tableRequest);
+            Placeholders placeholders = Requests.placeholders(tableRequest);
+            projection(tableRequest, placeholders);
+            checkUsed(placeholders);
+            List<Map<String, Value>> seen = new ArrayList<>();
+            for (JsonNode keyJson : tableRequest.path("Keys")) {
+                Map<String, Value> key = Requests.item(keyJson);
+                if (seen.contains(key)) {
+                    throw DynamoDbException.validation("Provided list of item keys contains duplicates");
+                }
+                seen.add(key);
+                if (++keys > 100) {
+                    throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
+                }
             }
-            keys += entry.getValue().path("Keys").size();
         }
-        if (keys > 100) {
-            throw DynamoDbException.validation("Too many items requested for the BatchGetItem call");
-        }
+        ObjectNode answer = JsonTrees.object();
+        ObjectNode responses = answer.putObject("Responses");
         ArrayNode consumed = JsonTrees.array();
         for (var entry : iterable(request.path("RequestItems").fields())) {
             Table table = catalog.get(entry.getKey());
@@ -539,15 +575,26 @@ final class ItemOperations {
     }
 
     ObjectNode batchWrite(JsonNode request) {
+        batchConstraints(request, true).check();
         int requests = 0;
         for (var entry : iterable(request.path("RequestItems").fields())) {
-            int size = entry.getValue().size();
-            if (size == 0 || size > 25) {
-                throw DynamoDbException.validation("1 validation error detected: Value '" + JsonTrees.text(request.path("RequestItems"))
-                        + "' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: "
-                        + "[Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+            for (JsonNode write : entry.getValue()) {
+                if (write.isEmpty()) {
+                    // DynamoDB's words for a WriteRequest with neither PutRequest nor DeleteRequest.
+                    throw DynamoDbException.validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+                }
             }
-            requests += size;
+            for (JsonNode write : entry.getValue()) {
+                if (write.has("PutRequest")) {
+                    Map<String, Value> item = Requests.item(write.path("PutRequest").path("Item"));
+                    if (ItemSizes.of(item) > Requests.MAX_ITEM_BYTES) {
+                        throw DynamoDbException.validation("Item size has exceeded the maximum allowed size");
+                    }
+                } else {
+                    Requests.item(write.path("DeleteRequest").path("Key"));
+                }
+            }
+            requests += entry.getValue().size();
         }
         if (requests > 25) {
             throw DynamoDbException.validation("Too many items requested for the BatchWriteItem call");
@@ -582,6 +629,38 @@ final class ItemOperations {
         ObjectNode answer = JsonTrees.object();
         answer.putObject("UnprocessedItems");
         return answer;
+    }
+
+    /**
+     * BatchGetItem's and BatchWriteItem's member constraints (API reference): RequestItems present,
+     * 1 to 100 tables named as tables are, and for a write, 1 to 25 requests a table.
+     */
+    private static Constraints batchConstraints(JsonNode request, boolean write) {
+        Constraints constraints = new Constraints();
+        constraints.oneOf(request.get("ReturnConsumedCapacity"), "returnConsumedCapacity", List.of("INDEXES", "TOTAL", "NONE"));
+        JsonNode items = request.get("RequestItems");
+        constraints.notNull(items, "requestItems").length(items, "requestItems", 1, 100);
+        if (items != null && items.isObject()) {
+            boolean badName = false;
+            boolean badSize = false;
+            for (var entry : iterable(items.fields())) {
+                String name = entry.getKey();
+                badName |= name.length() < 3 || name.length() > 255 || !name.matches(Constraints.NAME_PATTERN);
+                badSize |= write && (entry.getValue().size() < 1 || entry.getValue().size() > 25);
+            }
+            if (badName) {
+                constraints.broken(items, "requestItems", "Map keys must satisfy constraint: [Member must have length less than or equal to 255, "
+                        + "Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: " + Constraints.NAME_PATTERN + "]");
+            }
+            if (badSize) {
+                constraints.broken(items, "requestItems", "Map value must satisfy constraint: [Member must have length less than or equal to 25, "
+                        + "Member must have length greater than or equal to 1]");
+            }
+        }
+        if (write) {
+            constraints.oneOf(request.get("ReturnItemCollectionMetrics"), "returnItemCollectionMetrics", List.of("SIZE", "NONE"));
+        }
+        return constraints;
     }
 
     private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {

@@ -24,7 +24,8 @@ public final class Numbers {
         try {
             number = new BigDecimal(text.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidValueException("The parameter cannot be converted to a numeric value: " + text);
+            // DynamoDB names the text it could not read, unless there was none.
+            throw new InvalidValueException("The parameter cannot be converted to a numeric value" + (text.isEmpty() ? "" : ": " + text));
         }
         checkRange(number);
         return canonical(number);

@@ -14,6 +14,7 @@ import com.pulumi.resources.Resource;
 import com.pulumi.test.PulumiTest;
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackFile;
+import dev.usersapi.stacks.HandlersJar;
 import dev.usersapi.stacks.StackSettings;
 import dev.usersapi.stacks.preview.OfflinePreview;
 import dev.usersapi.stacks.preview.RecordingMocks;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PulumiCliPreviewTest {
     private static final List<String> STACKS = List.of("dev", "staging", "prod");
+    /** The stack previewed again from a second clone. */
+    private static final String REPRODUCED_STACK = "prod";
     /** Pulumi's wire format: the key that marks a special value, and the signatures of a secret and an archive. */
     private static final String SIG_KEY = "4dabf18193072939515e22adb298388d";
     private static final String SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -55,8 +60,12 @@ class PulumiCliPreviewTest {
     private record StackRun(JavaLanguageHost.Result process, PreviewEngine engine, OfflinePreview.Run mocks) {}
 
     private final Map<String, StackRun> runs = new LinkedHashMap<>();
+    private final Map<String, ReleaseBaseline> baselines = new LinkedHashMap<>();
     private ProjectLayout layout;
     private JavaLanguageHost host;
+    /** The same commit in a second fresh clone, built on its own, with a change to documentation only. */
+    private JavaLanguageHost secondHost;
+    private StackRun secondRun;
 
     @BeforeAll
     void previewEveryStackFromAFreshClone() throws Exception {
@@ -67,7 +76,10 @@ class PulumiCliPreviewTest {
         IsolatedMavenHome maven = IsolatedMavenHome.create(Path.of(System.getProperty("users-api.maven.repository")), work.resolve("home"));
         host = new JavaLanguageHost(clone, maven.mavenOpts());
         for (String stack : STACKS) {
-            PreviewEngine engine = new PreviewEngine(host.projectName(), stack);
+            ReleaseBaseline baseline = ReleaseBaseline.of(layout.root(), stack);
+            baselines.put(stack, baseline);
+            // An update of the stack as the last release left it, not a new stack: URNs and aliases are looked up among its resources.
+            PreviewEngine engine = new PreviewEngine(host.projectName(), stack, baseline.urns());
             JavaLanguageHost.Result process = host.preview(stack, engine.address());
             OfflinePreview.Run mocks = OfflinePreview.run(layout, StackSettings.from(StackFile.load(layout, stack)));
             runs.put(stack, new StackRun(process, engine, mocks));
@@ -76,6 +88,16 @@ class PulumiCliPreviewTest {
                     stack, Duration.between(process.started(), first).toMillis(), process.took().toMillis()));
             writeEnginePreview(stack, engine);
         }
+        Instant started = Instant.now();
+        Path second = FreshClone.of(layout.root(), work.resolve("clone-2"));
+        for (String doc : List.of("README.md", "stacks/README.md")) {
+            Files.writeString(second.resolve(doc), "\nA change to documentation only.\n", java.nio.file.StandardOpenOption.APPEND);
+        }
+        secondHost = new JavaLanguageHost(second, maven.mavenOpts());
+        PreviewEngine engine = new PreviewEngine(secondHost.projectName(), REPRODUCED_STACK);
+        secondRun = new StackRun(secondHost.preview(REPRODUCED_STACK, engine.address()), engine, runs.get(REPRODUCED_STACK).mocks());
+        System.out.printf("pulumi preview of %s from a second fresh clone, its handlers jar built there too: %d ms%n", REPRODUCED_STACK,
+                Duration.between(started, Instant.now()).toMillis());
     }
 
     @AfterAll
@@ -83,6 +105,43 @@ class PulumiCliPreviewTest {
         for (StackRun run : runs.values()) {
             run.engine().close();
         }
+        if (secondRun != null) {
+            secondRun.engine().close();
+        }
+    }
+
+    /**
+     * Reproducible artifacts: the same commit, cloned twice and built separately (the second with
+     * a change to its READMEs only), registers the same inputs, the engine's archive hashes
+     * included, so a preview from a fresh runner or the operator's fresh clone shows no change.
+     * prod has both functions and every kind of resource.
+     */
+    @Test
+    void twoSeparatelyBuiltClonesOfACommitRegisterTheSameInputsHashesIncludedWhateverItsDocumentationSays() throws IOException {
+        assertEquals(0, secondRun.process().exitCode(), secondRun.process().describe());
+        Path firstJar = host.checkout().resolve("handlers/target/" + HandlersJar.fileName(host.checkout()));
+        Path secondJar = secondHost.checkout().resolve("handlers/target/" + HandlersJar.fileName(secondHost.checkout()));
+        String hash = ArchiveHashes.ofPath(firstJar);
+        System.out.printf("the Lambda jar's sha256: %s (first clone), %s (second clone)%n", hash, ArchiveHashes.ofPath(secondJar));
+        assertEquals(hash, ArchiveHashes.ofPath(secondJar), "the two clones' Lambda jars");
+        try (ZipFile zip = new ZipFile(secondJar.toFile())) {
+            assertTrue(zip.getEntry("dev/usersapi/api/UsersApiHandler.class") != null);
+            assertTrue(zip.getEntry("dev/usersapi/stream/UserStreamHandler.class") != null);
+            assertTrue(zip.getEntry("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class") != null, "shaded");
+            assertTrue(zip.stream().noneMatch(entry -> entry.getName().startsWith("dev/usersapi/engine/")), "no engine in the Lambda jar");
+        }
+        Map<String, String> first = inputsByUrn(runs.get(REPRODUCED_STACK).engine(), host.checkout());
+        Map<String, String> reproduced = inputsByUrn(secondRun.engine(), secondHost.checkout());
+        assertEquals(2, first.values().stream().filter(inputs -> inputs.contains("\"hash\":\"" + hash + "\"")).count(),
+                "both functions' code carries the engine's hash of the jar");
+        assertEquals(first, reproduced);
+    }
+
+    /** Each resource's inputs as registered, the checkout's own path written as {@code <checkout>}. */
+    private static Map<String, String> inputsByUrn(PreviewEngine engine, Path checkout) {
+        Map<String, String> inputs = new TreeMap<>();
+        engine.registrations().forEach(r -> inputs.put(r.urn(), r.inputsJson().replace(checkout.toString(), "<checkout>")));
+        return inputs;
     }
 
     @ParameterizedTest
@@ -133,6 +192,29 @@ class PulumiCliPreviewTest {
         }
         assertTrue(compared > 100, "known inputs compared: " + compared);
         assertEquals(List.of(), differences);
+    }
+
+    /**
+     * Resource identity across releases: no table, key, log group or queue of the last release
+     * would be deleted or replaced by this preview (ReleaseBaseline), unless an alias carries it
+     * over; a release that means it rewrites the baseline ({@code -Dusers-api.baseline=write}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void noStatefulResourceOfTheLastReleaseWouldBeDeletedOrReplaced(String stack) {
+        ReleaseBaseline baseline = baselines.get(stack);
+        List<PreviewEngine.Registration> registrations = runs.get(stack).engine().registrations();
+        if (ReleaseBaseline.WRITE) {
+            baseline.write(stack, registrations);
+            System.out.println("release baseline of " + stack + " written: " + layout.root().relativize(baseline.file()));
+            return;
+        }
+        assertTrue(!baseline.urns().isEmpty(), "no release baseline " + baseline.file() + "; write it with " + ReleaseBaseline.WRITE_COMMAND);
+        List<String> losses = baseline.losses(registrations);
+        long aliased = registrations.stream().filter(r -> !r.oldUrn().isEmpty() && !r.oldUrn().equals(r.urn())).count();
+        System.out.printf("release baseline of %s: %d resources, %d found by an alias, %s%n", stack, registrations.size(), aliased,
+                losses.isEmpty() ? "no stateful resource deleted or replaced" : String.join("\n  ", losses));
+        assertEquals(List.of(), losses, "stateful resources of the last release this preview would delete or replace");
     }
 
     @ParameterizedTest
