@@ -137,34 +137,42 @@ public final class DiskStore implements Store {
         return new String(key, prefix.length(), key.length - prefix.length(), StandardCharsets.UTF_8);
     }
 
+    /** A RocksDB WriteBatch: its native memory is freed at close. */
+    private static final class RocksBatch implements Batch {
+        private final WriteBatch batch = new WriteBatch();
+
+        public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
+            write(() -> batch.put(bytes(itemsPrefix(table) + json(key)), bytes(dev.usersapi.engine.json.JsonTrees.text(AttributeValues.write(item, leading)))));
+        }
+
+        public void remove(String table, Map<String, Value> key) {
+            write(() -> batch.delete(bytes(itemsPrefix(table) + json(key))));
+        }
+
+        public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
+            write(() -> {
+                batch.put(bytes(recordsPrefix(stream) + sequence), record);
+                batch.put(bytes(headersPrefix(stream) + sequence), header);
+            });
+        }
+
+        public void close() {
+            batch.close();
+        }
+    }
+
     @Override
-    public void write(java.util.function.Consumer<Batch> writes) {
-        write(() -> {
-            try (WriteBatch batch = new WriteBatch()) {
-                writes.accept(new Batch() {
-                    public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
-                        write(() -> batch.put(bytes(itemsPrefix(table) + json(key)),
-                                bytes(dev.usersapi.engine.json.JsonTrees.text(AttributeValues.write(item, leading)))));
-                    }
+    public Batch batch() {
+        return new RocksBatch();
+    }
 
-                    public void remove(String table, Map<String, Value> key) {
-                        write(() -> batch.delete(bytes(itemsPrefix(table) + json(key))));
-                    }
-
-                    public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
-                        write(() -> {
-                            batch.put(bytes(recordsPrefix(stream) + sequence), record);
-                            batch.put(bytes(headersPrefix(stream) + sequence), header);
-                        });
-                    }
-                });
-                if (closed) {
-                    // RocksDB's handle is freed at close: a write through it would crash the process, not fail.
-                    throw new IllegalStateException("the engine is closed");
-                }
-                db.write(this.writes, batch);
-            }
-        });
+    @Override
+    public void write(Batch batch) {
+        if (closed) {
+            // RocksDB's handle is freed at close: a write through it would crash the process, not fail.
+            throw new IllegalStateException("the engine is closed");
+        }
+        write(() -> db.write(writes, ((RocksBatch) batch).batch));
     }
 
     private static String headersPrefix(String stream) {

@@ -24,8 +24,12 @@ public interface Store extends AutoCloseable {
     /** The item stored under a row's key now, if any. */
     java.util.Optional<byte[]> item(byte[] rowKey);
 
-    /** Writes that reach the store as one: after a crash, all of them are there or none. */
-    interface Batch {
+    /**
+     * Writes that reach the store as one: after a crash, all of them are there or none. What is
+     * added is encoded at once, so a writer can fill a batch before it takes the locks the write
+     * itself needs.
+     */
+    interface Batch extends AutoCloseable {
         /** {@code leading}: the attributes to write first, those a reopen reads (see {@code AttributeValues.storedAttributes}). */
         void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading);
 
@@ -37,14 +41,19 @@ public interface Store extends AutoCloseable {
          * the headers only.
          */
         void putRecord(String stream, String sequence, byte[] header, byte[] record);
+
+        @Override
+        void close();
     }
 
+    /** A new, empty batch of this store's. */
+    Batch batch();
+
     /**
-     * Writes what {@code writes} adds to the batch as one atomic write, in the store for good (in
-     * RocksDB's write-ahead log) on return: an item's change with its stream record, a
-     * transaction's changes with theirs.
+     * Writes the batch as one atomic write, in the store for good (in RocksDB's write-ahead log)
+     * on return: an item's change with its stream record, a transaction's changes with theirs.
      */
-    void write(java.util.function.Consumer<Batch> writes);
+    void write(Batch batch);
 
     /** A stream's record headers, in sequence order. */
     Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream);
@@ -86,7 +95,23 @@ public interface Store extends AutoCloseable {
                 return java.util.Optional.empty();
             }
 
-            public void write(java.util.function.Consumer<Batch> writes) {
+            public Batch batch() {
+                return new Batch() {
+                    public void put(String table, Map<String, Value> key, Map<String, Value> item, java.util.Collection<String> leading) {
+                    }
+
+                    public void remove(String table, Map<String, Value> key) {
+                    }
+
+                    public void putRecord(String stream, String sequence, byte[] header, byte[] record) {
+                    }
+
+                    public void close() {
+                    }
+                };
+            }
+
+            public void write(Batch batch) {
             }
 
             public Iterable<Map.Entry<String, byte[]>> recordHeaders(String stream) {

@@ -254,7 +254,24 @@ public final class Table {
         // Several streams are locked in one order (their ARNs), so two transactions never wait on each other.
         List<dev.usersapi.engine.stream.TableStream> streams = recording.values().stream().flatMap(Optional::stream).distinct()
                 .sorted(java.util.Comparator.comparing(dev.usersapi.engine.stream.TableStream::arn)).toList();
-        holding(streams, 0, () -> commitHolding(writes, recording));
+        dev.usersapi.engine.storage.Store store = writes.get(0).table().store;
+        if (!store.durable()) {
+            holding(streams, 0, () -> commitHolding(writes, recording, Optional.empty()));
+            return;
+        }
+        try (dev.usersapi.engine.storage.Store.Batch batch = store.batch()) {
+            // The items are encoded before the streams are locked: under those locks only the records are made and the batch written.
+            for (Pending write : writes) {
+                Table table = write.table();
+                Optional<Map<String, Value>> after = write.written().after();
+                if (after.isPresent()) {
+                    batch.put(table.name, table.orderedKey(write.key()), after.get(), table.indexedAttributes());
+                } else {
+                    batch.remove(table.name, table.orderedKey(write.key()));
+                }
+            }
+            holding(streams, 0, () -> commitHolding(writes, recording, Optional.of(batch)));
+        }
     }
 
     private static void holding(List<dev.usersapi.engine.stream.TableStream> streams, int next, Runnable then) {
@@ -267,30 +284,20 @@ public final class Table {
         }
     }
 
-    private static void commitHolding(List<Pending> writes, Map<Table, Optional<dev.usersapi.engine.stream.TableStream>> recording) {
+    private static void commitHolding(List<Pending> writes, Map<Table, Optional<dev.usersapi.engine.stream.TableStream>> recording,
+                                      Optional<dev.usersapi.engine.storage.Store.Batch> batch) {
         record Recorded(dev.usersapi.engine.stream.TableStream stream, dev.usersapi.engine.stream.TableStream.Record record) {}
         List<Recorded> records = new java.util.ArrayList<>();
-        dev.usersapi.engine.storage.Store store = writes.get(0).table().store;
         try {
             for (Pending write : writes) {
                 Table table = write.table();
                 recording.get(table).ifPresent(stream -> stream.changed(table.orderedKey(write.key()), write.written().before(),
                         write.written().after(), write.principal()).ifPresent(record -> records.add(new Recorded(stream, record))));
             }
-            if (store.durable()) {
-                store.write(batch -> {
-                    for (Pending write : writes) {
-                        Table table = write.table();
-                        Optional<Map<String, Value>> after = write.written().after();
-                        if (after.isPresent()) {
-                            batch.put(table.name, table.orderedKey(write.key()), after.get(), table.indexedAttributes());
-                        } else {
-                            batch.remove(table.name, table.orderedKey(write.key()));
-                        }
-                    }
-                    records.forEach(recorded -> recorded.stream().store(recorded.record(), batch));
-                });
-            }
+            batch.ifPresent(items -> {
+                records.forEach(recorded -> recorded.stream().store(recorded.record(), items));
+                writes.get(0).table().store.write(items);
+            });
         } catch (RuntimeException e) {
             // Nothing reached the store: the records made for it go, newest first, and no reader has seen them.
             for (int i = records.size() - 1; i >= 0; i--) {
