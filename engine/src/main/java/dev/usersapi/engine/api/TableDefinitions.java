@@ -64,6 +64,64 @@ final class TableDefinitions {
         rules(request);
     }
 
+    /**
+     * UpdateTable's checks before the table is looked for (API reference, UpdateTable): something
+     * to change, throughput of at least one unit and at most 10^12, one update per index, each
+     * update naming its action.
+     */
+    static void checkUpdate(JsonNode request) {
+        tableName(request);
+        Constraints constraints = new Constraints();
+        throughput(constraints, request.get("ProvisionedThroughput"), "provisionedThroughput");
+        each(request.get("GlobalSecondaryIndexUpdates"), "globalSecondaryIndexUpdates", (update, at) -> {
+            JsonNode change = update.get("Update");
+            if (change != null && change.isObject()) {
+                constraints.notNull(change.get("IndexName"), at + ".update.indexName").name(change.get("IndexName"), at + ".update.indexName")
+                        .notNull(change.get("ProvisionedThroughput"), at + ".update.provisionedThroughput");
+                throughput(constraints, change.get("ProvisionedThroughput"), at + ".update.provisionedThroughput");
+            }
+            JsonNode create = update.get("Create");
+            if (create != null && create.isObject()) {
+                constraints.notNull(create.get("IndexName"), at + ".create.indexName").name(create.get("IndexName"), at + ".create.indexName");
+                keySchema(constraints, create.get("KeySchema"), at + ".create.keySchema", false);
+                constraints.notNull(create.get("Projection"), at + ".create.projection");
+                throughput(constraints, create.get("ProvisionedThroughput"), at + ".create.provisionedThroughput");
+            }
+            JsonNode delete = update.get("Delete");
+            if (delete != null && delete.isObject()) {
+                constraints.notNull(delete.get("IndexName"), at + ".delete.indexName").name(delete.get("IndexName"), at + ".delete.indexName");
+            }
+        });
+        constraints.check();
+        boolean something = List.of("ProvisionedThroughput", "BillingMode", "StreamSpecification", "SSESpecification", "ReplicaUpdates",
+                "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput").stream().anyMatch(request::hasNonNull)
+                || request.path("GlobalSecondaryIndexUpdates").size() > 0;
+        if (!something) {
+            throw DynamoDbException.validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+        }
+        if (request.path("BillingMode").asText("").equals("PROVISIONED") && !request.hasNonNull("ProvisionedThroughput")) {
+            throw DynamoDbException.validation(INVALID + "ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+        }
+        for (String units : List.of("ReadCapacityUnits", "WriteCapacityUnits")) {
+            JsonNode value = request.path("ProvisionedThroughput").path(units);
+            if (value.isNumber() && value.decimalValue().compareTo(java.math.BigDecimal.valueOf(1_000_000_000_000L)) > 0) {
+                throw DynamoDbException.validation("Given value " + value.asText() + " for " + units + " is out of bounds");
+            }
+        }
+        Set<String> indexes = new HashSet<>();
+        for (JsonNode update : request.path("GlobalSecondaryIndexUpdates")) {
+            JsonNode action = update.hasNonNull("Update") ? update.get("Update") : update.hasNonNull("Create") ? update.get("Create") : update.get("Delete");
+            if (action == null || action.isNull()) {
+                throw DynamoDbException.validation(INVALID + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                        + "GlobalSecondaryIndexUpdate.Delete must not be null");
+            }
+            String name = action.path("IndexName").asText();
+            if (!indexes.add(name)) {
+                throw DynamoDbException.validation(INVALID + "Only one global secondary index update per index is allowed simultaneously. Index: " + name);
+            }
+        }
+    }
+
     private interface Element {
         void check(JsonNode element, String at);
     }

@@ -147,11 +147,12 @@ final class TableOperations {
         return request.get("TableName").asText();
     }
 
+    /** The table a control-plane request names; a missing one is named in the refusal, as DynamoDB names it. */
     Table table(JsonNode request) {
         String name = tableName(request);
         Table table = catalog.get(name);
         if (table == null) {
-            throw DynamoDbException.notFound("Requested resource not found");
+            throw DynamoDbException.notFound("Requested resource not found: Table: " + name + " not found");
         }
         return table;
     }
@@ -428,6 +429,7 @@ final class TableOperations {
     }
 
     ObjectNode update(JsonNode request) {
+        TableDefinitions.checkUpdate(request);
         Table table = table(request);
         // Checked before anything changes: a refused stream change leaves the indexes as they were too.
         JsonNode stream = request.path("StreamSpecification");
