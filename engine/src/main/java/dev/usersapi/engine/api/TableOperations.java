@@ -428,7 +428,8 @@ final class TableOperations {
         Table table = table(request);
         catalog.remove(table.name());
         definitions.remove(table.name());
-        store.dropTable(table.name());
+        // The table's streams go with it, and their records with them.
+        store.dropTable(table.name(), table.streams().stream().map(dev.usersapi.engine.stream.TableStream::arn).toList());
         ObjectNode answer = JsonTrees.object();
         ObjectNode description = description(table);
         description.put("TableStatus", "DELETING");
