@@ -18,7 +18,12 @@ final class KeyConditionShape {
     private KeyConditionShape() {}
 
     static Condition check(Condition condition) {
-        return check(condition, new HashSet<>());
+        Set<String> keys = new HashSet<>();
+        Condition checked = check(condition, keys);
+        if (keys.size() > 2) {
+            throw invalid("Conditions can be of length 1 or 2 only");
+        }
+        return checked;
     }
 
     private static Condition check(Condition condition, Set<String> keys) {
