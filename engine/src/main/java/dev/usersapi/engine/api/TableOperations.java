@@ -363,6 +363,7 @@ final class TableOperations {
         json.put("TableSizeBytes", 0);
         json.put("ItemCount", table.itemCount());
         json.put("TableArn", arn(table.name()));
+        json.put("TableId", tableId(table));
         if (settings.billingMode().equals("PAY_PER_REQUEST")) {
             json.putObject("BillingModeSummary").put("BillingMode", "PAY_PER_REQUEST")
                     .put("LastUpdateToPayPerRequestDateTime", table.created().toEpochMilli() / 1000.0);
@@ -396,6 +397,13 @@ final class TableOperations {
             json.put("LatestStreamArn", stream.arn());
         });
         return json;
+    }
+
+    /** A table's id, as DynamoDB shows it (a version-4 UUID), the same for the table's life: made from its name and creation time. */
+    private static String tableId(Table table) {
+        java.util.UUID named = java.util.UUID.nameUUIDFromBytes((table.name() + "@" + table.created().toEpochMilli()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long high = (named.getMostSignificantBits() & ~0xF000L) | 0x4000L;
+        return new java.util.UUID(high, named.getLeastSignificantBits()).toString();
     }
 
     private static ArrayNode keySchemaJson(KeySchema key) {
