@@ -296,6 +296,9 @@ final class TableDefinitions {
             throw DynamoDbException.validation(INVALID + "Some index key attributes are not defined in AttributeDefinitions. Keys: ["
                     + String.join(", ", keys) + "], AttributeDefinitions: [" + String.join(", ", defined) + "]");
         }
+        if (keys.size() == 2 && keys.get(0).equals(keys.get(1))) {
+            throw DynamoDbException.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
         if (new HashSet<>(keys).size() != keys.size()) {
             throw DynamoDbException.validation(INVALID + "Index KeySchema names an attribute more than once for index: " + indexName);
         }
