@@ -18,12 +18,8 @@ final class KeyConditionShape {
     private KeyConditionShape() {}
 
     static Condition check(Condition condition) {
-        Set<String> keys = new HashSet<>();
-        Condition checked = check(condition, keys);
-        if (keys.size() > 2) {
-            throw invalid("Conditions can be of length 1 or 2 only");
-        }
-        return checked;
+        // More than two attributes are a multi-attribute index key's; which the table has decides.
+        return check(condition, new HashSet<>());
     }
 
     private static Condition check(Condition condition, Set<String> keys) {
