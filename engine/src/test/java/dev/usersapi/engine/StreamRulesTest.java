@@ -137,6 +137,10 @@ class StreamRulesTest {
         var second = streams.getRecords(g -> g.shardIterator(first.nextShardIterator()).limit(10));
         assertEquals(2, first.records().size());
         assertEquals(3, second.records().size());
+        assertEquals("ValidationException: 1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
+                + "Member must have value greater than or equal to 1", refusal(() -> streams.getRecords(g -> g.shardIterator(second.nextShardIterator()).limit(0))));
+        assertEquals("ValidationException: 1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: "
+                + "Member must have value less than or equal to 1000", refusal(() -> streams.getRecords(g -> g.shardIterator(second.nextShardIterator()).limit(1001))));
     }
 
     @Test

@@ -264,6 +264,9 @@ final class ItemOperations {
         KeyRange range;
         if (keyCondition.isPresent()) {
             range = KeyRange.of(keyCondition.get(), key);
+        } else if (key.isMultiAttribute()) {
+            throw DynamoDbException.validation("KeyConditions cannot query index " + index.get().name()
+                    + ", whose key has several attributes: use KeyConditionExpression");
         } else {
             Legacy.KeyConditions legacy = Legacy.keyConditions(request.get("KeyConditions"), key);
             range = new KeyRange(legacy.hash(), legacy.sort());
@@ -290,9 +293,9 @@ final class ItemOperations {
      */
     private static void checkFilterOnKey(Condition filter, KeySchema key) {
         java.util.Set<String> named = Condition.attributes(filter);
-        for (Optional<String> attribute : List.of(Optional.of(key.hashName()), key.rangeName())) {
-            if (attribute.isPresent() && named.contains(attribute.get())) {
-                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attribute.get());
+        for (String attribute : key.names()) {
+            if (named.contains(attribute)) {
+                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attribute);
             }
         }
     }
@@ -350,7 +353,7 @@ final class ItemOperations {
      */
     private static void checkStartInRange(JsonNode request, KeySchema key, KeyRange range) {
         Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
-        boolean samePartition = range.hash().equals(start.get(key.hashName()));
+        boolean samePartition = range.hash().equals(key.partitionOf(start));
         if (range.sort().isEmpty()) {
             if (!samePartition) {
                 throw DynamoDbException.validation("The provided starting key is outside query boundaries based on provided conditions");
@@ -769,6 +772,9 @@ final class ItemOperations {
         static KeyRange of(Condition condition, KeySchema key) {
             List<Condition> parts = new ArrayList<>();
             flatten(condition, parts);
+            if (key.isMultiAttribute()) {
+                return ofMultiAttribute(parts, key);
+            }
             Optional<Value> hash = Optional.empty();
             Optional<Condition> sort = Optional.empty();
             for (Condition part : parts) {
@@ -799,6 +805,74 @@ final class ItemOperations {
                 throw DynamoDbException.validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
             }
             return new KeyRange(partition, sort);
+        }
+
+        /**
+         * A key condition on a multi-attribute key (developer guide, "Multi-attribute key schema",
+         * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.MultiAttributeKeys):
+         * an equality on every partition key attribute; on the sort key attributes, conditions
+         * from the first one on, left to right without a gap, each an equality but the last,
+         * which may also be <, <=, >, >=, BETWEEN or begins_with. The partition value is then the
+         * tuple of the partition attributes' values; the sort conditions are tested on each item
+         * of the partition, which is in sort-tuple order.
+         */
+        private static KeyRange ofMultiAttribute(List<Condition> parts, KeySchema key) {
+            Map<String, Value> hashValues = new java.util.HashMap<>();
+            Condition[] sortConditions = new Condition[key.rangeParts().size()];
+            List<String> hashNames = key.hashParts().stream().map(KeySchema.Part::name).toList();
+            List<String> rangeNames = key.rangeParts().stream().map(KeySchema.Part::name).toList();
+            for (Condition part : parts) {
+                Optional<String> attribute = subject(part);
+                if (attribute.isEmpty()) {
+                    throw DynamoDbException.validation("Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: " + operator(part));
+                }
+                String name = attribute.get();
+                if (hashNames.contains(name)) {
+                    if (!(part instanceof Condition.Compare compare) || compare.comparator() != Condition.Comparator.EQ
+                            || !(compare.right() instanceof Operand.Literal literal)) {
+                        throw DynamoDbException.validation("Query key condition not supported: partition key attribute " + name
+                                + " of a multi-attribute key must be given with =");
+                    }
+                    hashValues.put(name, literal.value());
+                } else if (rangeNames.contains(name)) {
+                    sortConditions[rangeNames.indexOf(name)] = part;
+                } else {
+                    String missing = hashNames.stream().filter(hash -> !hashValues.containsKey(hash)).findFirst().orElse(rangeNames.isEmpty() ? hashNames.get(0) : rangeNames.get(0));
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + missing);
+                }
+            }
+            for (KeySchema.Part part : key.hashParts()) {
+                Value value = hashValues.get(part.name());
+                if (value == null) {
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + part.name());
+                }
+                if (!value.type().equals(part.type())) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+                }
+            }
+            int given = 0;
+            while (given < sortConditions.length && sortConditions[given] != null) {
+                given++;
+            }
+            for (int later = given; later < sortConditions.length; later++) {
+                if (sortConditions[later] != null) {
+                    throw DynamoDbException.validation("Query key condition not supported: sort key attribute " + rangeNames.get(later)
+                            + " is given without " + rangeNames.get(given) + "; sort key attributes of a multi-attribute key are given left to right");
+                }
+            }
+            Optional<Condition> sort = Optional.empty();
+            for (int k = 0; k < given; k++) {
+                Condition part = sortConditions[k];
+                boolean equality = part instanceof Condition.Compare compare && compare.comparator() == Condition.Comparator.EQ;
+                if (k < given - 1 && !equality) {
+                    throw DynamoDbException.validation("Query key condition not supported: only the last sort key attribute given, "
+                            + rangeNames.get(given - 1) + ", may have a condition other than =; " + rangeNames.get(k) + " has " + operator(part));
+                }
+                Condition next = part;
+                sort = Optional.of(sort.<Condition>map(earlier -> new Condition.And(earlier, next)).orElse(part));
+            }
+            List<Value> tuple = key.hashParts().stream().map(part -> hashValues.get(part.name())).toList();
+            return new KeyRange(new Value.L(tuple), sort);
         }
 
         private static void flatten(Condition condition, List<Condition> parts) {

@@ -134,7 +134,9 @@ final class Requests {
         }
         boolean empty = value instanceof Value.S s && s.value().isEmpty() || value instanceof Value.B b && b.value().length() == 0;
         if (empty) {
-            throw DynamoDbException.validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
+            // A Key's empty value is worded apart from an Item's, as DynamoDB words them.
+            throw DynamoDbException.validation((inKey ? "One or more parameter values were invalid: " : "One or more parameter values are not valid. ")
+                    + "The AttributeValue for a key attribute cannot contain an empty "
                     + (value instanceof Value.S ? "string" : "binary") + " value. Key: " + name);
         }
         long size = value instanceof Value.S s ? s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length

@@ -163,11 +163,9 @@ final class StreamOperations {
                     + iterator.issued() + " while right now it is " + now + ".", 400);
         }
         TableStream stream = stream(iterator.arn());
+        // API reference, GetRecords: Limit 1 to 1000 (the default).
+        new Constraints().range(request.get("Limit"), "limit", 1, 1000).check();
         int limit = request.path("Limit").asInt(1000);
-        if (limit < 1 || limit > 1000) {
-            throw DynamoDbException.validation("1 validation error detected: Value '" + limit
-                    + "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
-        }
         TableStream.Page page = stream.read(iterator.shardId(), iterator.position(), limit).orElseThrow(() -> new DynamoDbException(
                 "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.", 400));
         List<TableStream.Record> read = page.records();

@@ -88,16 +88,20 @@ public final class DiskStore implements Store {
     }
 
     @Override
-    public void dropTable(String name) {
-        byte[] from = bytes(itemsPrefix(name));
-        byte[] to = Arrays.copyOf(from, from.length);
-        to[to.length - 1]++;
-        // One atomic write: a crash leaves the table with its items or neither.
+    public void dropTable(String name, java.util.Collection<String> streams) {
+        // One atomic write: a crash leaves the table with its items and records, or none of them.
         write(() -> {
-            try (WriteBatch both = new WriteBatch()) {
-                both.deleteRange(from, to);
-                both.delete(bytes("t/" + name));
-                db.write(writes, both);
+            try (WriteBatch all = new WriteBatch()) {
+                List<String> prefixes = new ArrayList<>(List.of(itemsPrefix(name)));
+                streams.forEach(stream -> prefixes.addAll(List.of(headersPrefix(stream), recordsPrefix(stream))));
+                for (String prefix : prefixes) {
+                    byte[] from = bytes(prefix);
+                    byte[] to = Arrays.copyOf(from, from.length);
+                    to[to.length - 1]++;
+                    all.deleteRange(from, to);
+                }
+                all.delete(bytes("t/" + name));
+                db.write(writes, all);
             }
         });
     }

@@ -13,7 +13,8 @@ public interface Store extends AutoCloseable {
 
     void saveTable(String name, String definition);
 
-    void dropTable(String name);
+    /** Drops a table's definition and items, and the records of its streams ({@code streams}: their ARNs). */
+    void dropTable(String name, java.util.Collection<String> streams);
 
     /** An item as stored: the store's own key for it, to read it again, and the item as DynamoDB JSON. */
     record Row(byte[] key, byte[] item) {}
@@ -85,7 +86,7 @@ public interface Store extends AutoCloseable {
             public void saveTable(String name, String definition) {
             }
 
-            public void dropTable(String name) {
+            public void dropTable(String name, java.util.Collection<String> streams) {
             }
 
             public void items(String table, java.util.function.Consumer<Row> each) {

@@ -150,9 +150,11 @@ public final class EngineHttpServer implements AutoCloseable {
                 write(ctx, keepAlive, preflight);
                 return;
             }
-            String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE, "").split(";")[0].strip();
-            boolean json = contentType.equals("application/json") || contentType.equals("application/x-amz-json-1.0");
-            if (!method.equals(HttpMethod.POST) || !json) {
+            String given = headers.get(HttpHeaderNames.CONTENT_TYPE, "").split(";")[0].strip();
+            boolean json = given.equals("application/json") || given.equals("application/x-amz-json-1.0");
+            // A POST with no body is read as JSON whatever its type; one with a body of another type is no DynamoDB request.
+            String contentType = json ? given : "application/json";
+            if (!method.equals(HttpMethod.POST) || !json && body.length > 0) {
                 send(ctx, keepAlive, 404, "text/plain", NOT_FOUND, origin, "");
                 return;
             }
