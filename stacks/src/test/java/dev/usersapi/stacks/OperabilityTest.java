@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** What an on-call engineer relies on beyond the alarms: logs, traces, limits, backups. */
 class OperabilityTest {
+    private static final java.util.Map<String, StackSettings> SETTINGS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static StackSettings settings(String stack) {
-        return StackSettings.from(StackFile.load(ProjectLayout.current(), stack));
+        return SETTINGS.computeIfAbsent(stack, name -> StackSettings.from(StackFile.load(ProjectLayout.current(), name)));
     }
 
     @ParameterizedTest

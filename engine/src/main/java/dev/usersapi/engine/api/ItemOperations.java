@@ -258,12 +258,18 @@ final class ItemOperations {
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
         Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
+        if (request.hasNonNull("KeyConditions") && request.get("KeyConditions").size() != 1 && request.get("KeyConditions").size() != 2) {
+            throw DynamoDbException.validation("Conditions can be of length 1 or 2 only");
+        }
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         KeySchema key = index.map(Index::key).orElse(table.key());
         KeyRange range;
         if (keyCondition.isPresent()) {
             range = KeyRange.of(keyCondition.get(), key);
+        } else if (key.isMultiAttribute()) {
+            throw DynamoDbException.validation("KeyConditions cannot query index " + index.get().name()
+                    + ", whose key has several attributes: use KeyConditionExpression");
         } else {
             Legacy.KeyConditions legacy = Legacy.keyConditions(request.get("KeyConditions"), key);
             range = new KeyRange(legacy.hash(), legacy.sort());
@@ -290,9 +296,9 @@ final class ItemOperations {
      */
     private static void checkFilterOnKey(Condition filter, KeySchema key) {
         java.util.Set<String> named = Condition.attributes(filter);
-        for (Optional<String> attribute : List.of(Optional.of(key.hashName()), key.rangeName())) {
-            if (attribute.isPresent() && named.contains(attribute.get())) {
-                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attribute.get());
+        for (String attribute : key.names()) {
+            if (named.contains(attribute)) {
+                throw DynamoDbException.validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attribute);
             }
         }
     }
@@ -350,7 +356,7 @@ final class ItemOperations {
      */
     private static void checkStartInRange(JsonNode request, KeySchema key, KeyRange range) {
         Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
-        boolean samePartition = range.hash().equals(start.get(key.hashName()));
+        boolean samePartition = range.hash().equals(key.partitionOf(start));
         if (range.sort().isEmpty()) {
             if (!samePartition) {
                 throw DynamoDbException.validation("The provided starting key is outside query boundaries based on provided conditions");
@@ -362,6 +368,44 @@ final class ItemOperations {
         }
         if (!samePartition) {
             throw DynamoDbException.validation("The query can return at most one row and cannot be restarted");
+        }
+    }
+
+    /**
+     * An ExclusiveStartKey names exactly the table's key attributes and the index's, of their
+     * types, checked before the key condition and in DynamoDB's words (as dynalite's suite
+     * records them): a Query's, or an index Scan's, "The provided starting key is invalid".
+     */
+    private static void checkStartKeyShape(JsonNode request, Table table, Optional<Index> index, boolean query) {
+        if (!request.hasNonNull("ExclusiveStartKey")) {
+            return;
+        }
+        Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
+        KeySchema tableKey = table.key();
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(tableKey.hashName());
+        tableKey.rangeName().ifPresent(names::add);
+        index.ifPresent(i -> {
+            names.add(i.key().hashName());
+            i.key().rangeName().ifPresent(names::add);
+        });
+        boolean strict = query || index.isPresent();
+        if (start.size() != names.size()) {
+            throw DynamoDbException.validation(strict ? "The provided starting key is invalid"
+                    : "The provided starting key is invalid: The provided key element does not match the schema");
+        }
+        if (strict) {
+            KeySchema schema = index.map(Index::key).orElse(tableKey);
+            List<Map.Entry<String, String>> parts = new ArrayList<>(List.of(Map.entry(schema.hashName(), schema.hashType())));
+            schema.rangeName().ifPresent(range -> parts.add(Map.entry(range, schema.rangeType().orElseThrow())));
+            for (Map.Entry<String, String> part : parts) {
+                if (!start.containsKey(part.getKey())) {
+                    throw DynamoDbException.validation("The provided starting key is invalid");
+                }
+                if (!start.get(part.getKey()).type().equals(part.getValue())) {
+                    throw DynamoDbException.validation("The provided key element does not match the schema");
+                }
+            }
         }
     }
 
@@ -389,6 +433,7 @@ final class ItemOperations {
         checkUsed(placeholders);
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
+        checkStartKeyShape(request, table, index, false);
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
         Optional<StorageKey> start = startKey(request, table, index);
@@ -769,6 +814,9 @@ final class ItemOperations {
         static KeyRange of(Condition condition, KeySchema key) {
             List<Condition> parts = new ArrayList<>();
             flatten(condition, parts);
+            if (key.isMultiAttribute()) {
+                return ofMultiAttribute(parts, key);
+            }
             Optional<Value> hash = Optional.empty();
             Optional<Condition> sort = Optional.empty();
             for (Condition part : parts) {
@@ -799,6 +847,74 @@ final class ItemOperations {
                 throw DynamoDbException.validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
             }
             return new KeyRange(partition, sort);
+        }
+
+        /**
+         * A key condition on a multi-attribute key (developer guide, "Multi-attribute key schema",
+         * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.MultiAttributeKeys):
+         * an equality on every partition key attribute; on the sort key attributes, conditions
+         * from the first one on, left to right without a gap, each an equality but the last,
+         * which may also be <, <=, >, >=, BETWEEN or begins_with. The partition value is then the
+         * tuple of the partition attributes' values; the sort conditions are tested on each item
+         * of the partition, which is in sort-tuple order.
+         */
+        private static KeyRange ofMultiAttribute(List<Condition> parts, KeySchema key) {
+            Map<String, Value> hashValues = new java.util.HashMap<>();
+            Condition[] sortConditions = new Condition[key.rangeParts().size()];
+            List<String> hashNames = key.hashParts().stream().map(KeySchema.Part::name).toList();
+            List<String> rangeNames = key.rangeParts().stream().map(KeySchema.Part::name).toList();
+            for (Condition part : parts) {
+                Optional<String> attribute = subject(part);
+                if (attribute.isEmpty()) {
+                    throw DynamoDbException.validation("Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: " + operator(part));
+                }
+                String name = attribute.get();
+                if (hashNames.contains(name)) {
+                    if (!(part instanceof Condition.Compare compare) || compare.comparator() != Condition.Comparator.EQ
+                            || !(compare.right() instanceof Operand.Literal literal)) {
+                        throw DynamoDbException.validation("Query key condition not supported: partition key attribute " + name
+                                + " of a multi-attribute key must be given with =");
+                    }
+                    hashValues.put(name, literal.value());
+                } else if (rangeNames.contains(name)) {
+                    sortConditions[rangeNames.indexOf(name)] = part;
+                } else {
+                    String missing = hashNames.stream().filter(hash -> !hashValues.containsKey(hash)).findFirst().orElse(rangeNames.isEmpty() ? hashNames.get(0) : rangeNames.get(0));
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + missing);
+                }
+            }
+            for (KeySchema.Part part : key.hashParts()) {
+                Value value = hashValues.get(part.name());
+                if (value == null) {
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + part.name());
+                }
+                if (!value.type().equals(part.type())) {
+                    throw DynamoDbException.validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+                }
+            }
+            int given = 0;
+            while (given < sortConditions.length && sortConditions[given] != null) {
+                given++;
+            }
+            for (int later = given; later < sortConditions.length; later++) {
+                if (sortConditions[later] != null) {
+                    throw DynamoDbException.validation("Query key condition not supported: sort key attribute " + rangeNames.get(later)
+                            + " is given without " + rangeNames.get(given) + "; sort key attributes of a multi-attribute key are given left to right");
+                }
+            }
+            Optional<Condition> sort = Optional.empty();
+            for (int k = 0; k < given; k++) {
+                Condition part = sortConditions[k];
+                boolean equality = part instanceof Condition.Compare compare && compare.comparator() == Condition.Comparator.EQ;
+                if (k < given - 1 && !equality) {
+                    throw DynamoDbException.validation("Query key condition not supported: only the last sort key attribute given, "
+                            + rangeNames.get(given - 1) + ", may have a condition other than =; " + rangeNames.get(k) + " has " + operator(part));
+                }
+                Condition next = part;
+                sort = Optional.of(sort.<Condition>map(earlier -> new Condition.And(earlier, next)).orElse(part));
+            }
+            List<Value> tuple = key.hashParts().stream().map(part -> hashValues.get(part.name())).toList();
+            return new KeyRange(new Value.L(tuple), sort);
         }
 
         private static void flatten(Condition condition, List<Condition> parts) {

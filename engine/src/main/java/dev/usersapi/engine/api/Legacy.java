@@ -219,9 +219,9 @@ final class Legacy {
     /** The attributes a QueryFilter names that are the queried key's: DynamoDB refuses them. */
     static void checkFilterOnKey(JsonNode request, KeySchema key) {
         JsonNode filter = request.path("QueryFilter");
-        for (Optional<String> attribute : List.of(Optional.of(key.hashName()), key.rangeName())) {
-            if (attribute.isPresent() && filter.has(attribute.get())) {
-                throw DynamoDbException.validation("QueryFilter can only contain non-primary key attributes: Primary key attribute: " + attribute.get());
+        for (String attribute : key.names()) {
+            if (filter.has(attribute)) {
+                throw DynamoDbException.validation("QueryFilter can only contain non-primary key attributes: Primary key attribute: " + attribute);
             }
         }
     }

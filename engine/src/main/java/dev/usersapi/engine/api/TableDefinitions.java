@@ -16,6 +16,13 @@ import java.util.Set;
  */
 final class TableDefinitions {
     private static final String INVALID = "One or more parameter values were invalid: ";
+    /**
+     * A global secondary index's KeySchema: up to four partition and four sort key attributes
+     * (developer guide, "Multi-attribute key schema",
+     * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.MultiAttributeKeys).
+     */
+    static final int MAX_KEY_ATTRIBUTES = 4;
+    private static final int GLOBAL_KEY_ELEMENTS = 2 * MAX_KEY_ATTRIBUTES;
 
     private TableDefinitions() {}
 
@@ -43,12 +50,12 @@ final class TableDefinitions {
         }
         constraints.oneOf(request.get("BillingMode"), "billingMode", List.of("PROVISIONED", "PAY_PER_REQUEST"));
         throughput(constraints, request.get("ProvisionedThroughput"), "provisionedThroughput");
-        keySchema(constraints, request.get("KeySchema"), "keySchema", true);
+        keySchema(constraints, request.get("KeySchema"), "keySchema", true, 2);
         for (String kind : List.of("LocalSecondaryIndexes", "GlobalSecondaryIndexes")) {
             String member = Requests.lowerFirst(kind);
             each(request.get(kind), member, (index, at) -> {
                 constraints.notNull(index.get("IndexName"), at + ".indexName").name(index.get("IndexName"), at + ".indexName");
-                keySchema(constraints, index.get("KeySchema"), at + ".keySchema", false);
+                keySchema(constraints, index.get("KeySchema"), at + ".keySchema", false, kind.startsWith("Global") ? GLOBAL_KEY_ELEMENTS : 2);
                 JsonNode projection = index.get("Projection");
                 constraints.notNull(projection, at + ".projection");
                 if (projection != null && !projection.isNull()) {
@@ -83,7 +90,7 @@ final class TableDefinitions {
             JsonNode create = update.get("Create");
             if (create != null && create.isObject()) {
                 constraints.notNull(create.get("IndexName"), at + ".create.indexName").name(create.get("IndexName"), at + ".create.indexName");
-                keySchema(constraints, create.get("KeySchema"), at + ".create.keySchema", false);
+                keySchema(constraints, create.get("KeySchema"), at + ".create.keySchema", false, GLOBAL_KEY_ELEMENTS);
                 constraints.notNull(create.get("Projection"), at + ".create.projection");
                 throughput(constraints, create.get("ProvisionedThroughput"), at + ".create.provisionedThroughput");
             }
@@ -147,8 +154,8 @@ final class TableDefinitions {
         }
     }
 
-    private static void keySchema(Constraints constraints, JsonNode schema, String at, boolean table) {
-        constraints.notNull(schema, at).length(schema, at, 1, 2);
+    private static void keySchema(Constraints constraints, JsonNode schema, String at, boolean table, int maxElements) {
+        constraints.notNull(schema, at).length(schema, at, 1, maxElements);
         each(schema, at, (element, elementAt) -> {
             constraints.notNull(element.get("AttributeName"), elementAt + ".attributeName").notNull(element.get("KeyType"), elementAt + ".keyType");
             if (table) {
@@ -228,7 +235,11 @@ final class TableDefinitions {
             for (JsonNode index : global) {
                 String indexName = index.path("IndexName").asText();
                 JsonNode indexSchema = index.path("KeySchema");
-                checkKeys(indexSchema, names(indexSchema), defined);
+                if (isMultiAttribute(indexSchema)) {
+                    checkMultiAttributeKey(indexSchema, indexName, defined);
+                } else {
+                    checkKeys(indexSchema, names(indexSchema), defined);
+                }
                 checkProjection(index);
                 if (billing.equals("PAY_PER_REQUEST") && index.hasNonNull("ProvisionedThroughput")) {
                     throw DynamoDbException.validation(INVALID + "ProvisionedThroughput should not be specified for index: " + indexName
@@ -255,6 +266,63 @@ final class TableDefinitions {
         }
         if (schema.size() > 1 && !schema.path(1).path("KeyType").asText().equals("RANGE")) {
             throw DynamoDbException.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+        }
+    }
+
+    /** Whether a global index's KeySchema has several partition or several sort key attributes. */
+    static boolean isMultiAttribute(JsonNode schema) {
+        int hash = 0;
+        int range = 0;
+        for (JsonNode element : schema) {
+            if (element.path("KeyType").asText().equals("HASH")) {
+                hash++;
+            } else {
+                range++;
+            }
+        }
+        return hash > 1 || range > 1;
+    }
+
+    /**
+     * A multi-attribute key (developer guide, "Multi-attribute key schema"): every attribute
+     * defined, the partition key attributes (HASH) first, then the sort key attributes (RANGE),
+     * each in the order the key lists them, at most four of each, no attribute twice. DynamoDB's
+     * own messages for these refusals are not published; these are the engine's, in the style of
+     * its other KeySchema messages.
+     */
+    static void checkMultiAttributeKey(JsonNode schema, String indexName, List<String> defined) {
+        List<String> keys = names(schema);
+        if (keys.stream().anyMatch(key -> !defined.contains(key))) {
+            throw DynamoDbException.validation(INVALID + "Some index key attributes are not defined in AttributeDefinitions. Keys: ["
+                    + String.join(", ", keys) + "], AttributeDefinitions: [" + String.join(", ", defined) + "]");
+        }
+        if (keys.size() == 2 && keys.get(0).equals(keys.get(1))) {
+            throw DynamoDbException.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+        if (new HashSet<>(keys).size() != keys.size()) {
+            throw DynamoDbException.validation(INVALID + "Index KeySchema names an attribute more than once for index: " + indexName);
+        }
+        if (!schema.path(0).path("KeyType").asText().equals("HASH")) {
+            throw DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+        }
+        int hash = 0;
+        int range = 0;
+        for (JsonNode element : schema) {
+            String type = element.path("KeyType").asText();
+            if (type.equals("HASH")) {
+                if (range > 0) {
+                    throw DynamoDbException.validation("Invalid KeySchema: HASH KeySchemaElements must precede RANGE KeySchemaElements for index: " + indexName);
+                }
+                hash++;
+            } else if (type.equals("RANGE")) {
+                range++;
+            } else {
+                throw DynamoDbException.validation("Invalid KeySchema: Unknown KeyType: " + type);
+            }
+        }
+        if (hash > MAX_KEY_ATTRIBUTES || range > MAX_KEY_ATTRIBUTES) {
+            throw DynamoDbException.validation(INVALID + "Index KeySchema for index: " + indexName + " has " + (hash > MAX_KEY_ATTRIBUTES ? hash + " HASH" : range + " RANGE")
+                    + " key attributes; a multi-attribute key allows at most " + MAX_KEY_ATTRIBUTES + " partition and " + MAX_KEY_ATTRIBUTES + " sort key attributes");
         }
     }
 

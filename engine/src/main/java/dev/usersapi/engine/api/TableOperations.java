@@ -284,8 +284,7 @@ final class TableOperations {
         used.add(key.hashName());
         key.rangeName().ifPresent(used::add);
         indexes.forEach(index -> {
-            used.add(index.key().hashName());
-            index.key().rangeName().ifPresent(used::add);
+            used.addAll(index.key().names());
         });
         if (!used.equals(new TreeSet<>(types.keySet()))) {
             throw DynamoDbException.validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
@@ -315,6 +314,8 @@ final class TableOperations {
     private static KeySchema keySchema(JsonNode elements, Map<String, String> types) {
         Optional<String> hash = Optional.empty();
         Optional<String> range = Optional.empty();
+        List<KeySchema.Part> hashParts = new ArrayList<>();
+        List<KeySchema.Part> rangeParts = new ArrayList<>();
         for (JsonNode element : elements) {
             String name = element.path("AttributeName").asText();
             if (!types.containsKey(name)) {
@@ -323,9 +324,15 @@ final class TableOperations {
             }
             if (element.path("KeyType").asText().equals("HASH")) {
                 hash = Optional.of(name);
+                hashParts.add(new KeySchema.Part(name, types.get(name)));
             } else {
                 range = Optional.of(name);
+                rangeParts.add(new KeySchema.Part(name, types.get(name)));
             }
+        }
+        if (hashParts.size() > 1 || rangeParts.size() > 1) {
+            // Only a global secondary index's KeySchema gets here (TableDefinitions.checkMultiAttributeKey).
+            return KeySchema.of(hashParts, rangeParts);
         }
         String hashName = hash.orElseThrow(() -> DynamoDbException.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
         return new KeySchema(hashName, types.get(hashName), range, range.map(types::get));
@@ -356,6 +363,7 @@ final class TableOperations {
         json.put("TableSizeBytes", 0);
         json.put("ItemCount", table.itemCount());
         json.put("TableArn", arn(table.name()));
+        json.put("TableId", tableId(table));
         if (settings.billingMode().equals("PAY_PER_REQUEST")) {
             json.putObject("BillingModeSummary").put("BillingMode", "PAY_PER_REQUEST")
                     .put("LastUpdateToPayPerRequestDateTime", table.created().toEpochMilli() / 1000.0);
@@ -391,7 +399,20 @@ final class TableOperations {
         return json;
     }
 
+    /** A table's id, as DynamoDB shows it (a version-4 UUID), the same for the table's life: made from its name and creation time. */
+    private static String tableId(Table table) {
+        java.util.UUID named = java.util.UUID.nameUUIDFromBytes((table.name() + "@" + table.created().toEpochMilli()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long high = (named.getMostSignificantBits() & ~0xF000L) | 0x4000L;
+        return new java.util.UUID(high, named.getLeastSignificantBits()).toString();
+    }
+
     private static ArrayNode keySchemaJson(KeySchema key) {
+        if (key.isMultiAttribute()) {
+            ArrayNode schema = JsonTrees.array();
+            key.hashParts().forEach(part -> schema.addObject().put("AttributeName", part.name()).put("KeyType", "HASH"));
+            key.rangeParts().forEach(part -> schema.addObject().put("AttributeName", part.name()).put("KeyType", "RANGE"));
+            return schema;
+        }
         ArrayNode schema = JsonTrees.array();
         schema.addObject().put("AttributeName", key.hashName()).put("KeyType", "HASH");
         key.rangeName().ifPresent(range -> schema.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
@@ -446,6 +467,9 @@ final class TableOperations {
                 String indexName = create.path("IndexName").asText();
                 if (table.index(indexName).isPresent()) {
                     throw DynamoDbException.validation("One or more parameter values were invalid: Index with name: " + indexName + " already exists");
+                }
+                if (TableDefinitions.isMultiAttribute(create.path("KeySchema"))) {
+                    TableDefinitions.checkMultiAttributeKey(create.path("KeySchema"), indexName, new ArrayList<>(types.keySet()));
                 }
                 table.addIndex(index(create, Index.Kind.GLOBAL, keySchema(create.path("KeySchema"), types)), types);
             } else if (change.has("Delete")) {

@@ -76,6 +76,10 @@ public final class Index {
         if (tableKey.keyOf(item).isEmpty()) {
             return Optional.empty();
         }
+        if (key.isMultiAttribute()) {
+            return key.keyOf(item).map(indexKey -> StorageKey.inIndex(key.partitionOf(indexKey), key.sortOf(indexKey),
+                    item.get(tableKey.hashName()), tableKey.rangeName().map(item::get)));
+        }
         return key.keyOf(item).map(indexKey -> StorageKey.inIndex(indexKey.get(key.hashName()),
                 key.rangeName().map(indexKey::get), item.get(tableKey.hashName()), tableKey.rangeName().map(item::get)));
     }

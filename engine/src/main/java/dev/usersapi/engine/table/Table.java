@@ -105,8 +105,7 @@ public final class Table {
         List<Index> left = indexes.stream().filter(index -> !index.name().equals(indexName)).toList();
         java.util.Set<String> used = new java.util.HashSet<>();
         for (KeySchema schema : java.util.stream.Stream.concat(java.util.stream.Stream.of(key), left.stream().map(Index::key)).toList()) {
-            used.add(schema.hashName());
-            schema.rangeName().ifPresent(used::add);
+            used.addAll(schema.names());
         }
         Map<String, String> types = new java.util.LinkedHashMap<>(attributeTypes);
         types.keySet().retainAll(used);

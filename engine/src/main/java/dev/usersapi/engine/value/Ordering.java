@@ -24,7 +24,26 @@ public final class Ordering {
         if (left instanceof Value.B a && right instanceof Value.B b) {
             return a.value().compareTo(b.value());
         }
+        if (left instanceof Value.L a && right instanceof Value.L b) {
+            return compareTuples(a.values(), b.values());
+        }
         throw new IllegalArgumentException("key values of types " + left.type() + " and " + right.type());
+    }
+
+    /**
+     * A multi-attribute key of a global secondary index: attribute by attribute, each in its
+     * type's order (developer guide, "Multi-attribute key schema": items are sorted by the first
+     * sort key attribute, then by the second, and so on).
+     */
+    private static int compareTuples(java.util.List<Value> left, java.util.List<Value> right) {
+        int common = Math.min(left.size(), right.size());
+        for (int k = 0; k < common; k++) {
+            int order = compareKeys(left.get(k), right.get(k));
+            if (order != 0) {
+                return order;
+            }
+        }
+        return Integer.compare(left.size(), right.size());
     }
 
     public static Optional<Integer> compare(Value left, Value right) {
