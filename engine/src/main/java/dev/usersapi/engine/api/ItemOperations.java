@@ -258,6 +258,9 @@ final class ItemOperations {
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
         checkUsed(placeholders);
         Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
+        if (request.hasNonNull("KeyConditions") && request.get("KeyConditions").size() != 1 && request.get("KeyConditions").size() != 2) {
+            throw DynamoDbException.validation("Conditions can be of length 1 or 2 only");
+        }
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         KeySchema key = index.map(Index::key).orElse(table.key());
@@ -368,6 +371,44 @@ final class ItemOperations {
         }
     }
 
+    /**
+     * An ExclusiveStartKey names exactly the table's key attributes and the index's, of their
+     * types, checked before the key condition and in DynamoDB's words (as dynalite's suite
+     * records them): a Query's, or an index Scan's, "The provided starting key is invalid".
+     */
+    private static void checkStartKeyShape(JsonNode request, Table table, Optional<Index> index, boolean query) {
+        if (!request.hasNonNull("ExclusiveStartKey")) {
+            return;
+        }
+        Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
+        KeySchema tableKey = table.key();
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.add(tableKey.hashName());
+        tableKey.rangeName().ifPresent(names::add);
+        index.ifPresent(i -> {
+            names.add(i.key().hashName());
+            i.key().rangeName().ifPresent(names::add);
+        });
+        boolean strict = query || index.isPresent();
+        if (start.size() != names.size()) {
+            throw DynamoDbException.validation(strict ? "The provided starting key is invalid"
+                    : "The provided starting key is invalid: The provided key element does not match the schema");
+        }
+        if (strict) {
+            KeySchema schema = index.map(Index::key).orElse(tableKey);
+            List<Map.Entry<String, String>> parts = new ArrayList<>(List.of(Map.entry(schema.hashName(), schema.hashType())));
+            schema.rangeName().ifPresent(range -> parts.add(Map.entry(range, schema.rangeType().orElseThrow())));
+            for (Map.Entry<String, String> part : parts) {
+                if (!start.containsKey(part.getKey())) {
+                    throw DynamoDbException.validation("The provided starting key is invalid");
+                }
+                if (!start.get(part.getKey()).type().equals(part.getValue())) {
+                    throw DynamoDbException.validation("The provided key element does not match the schema");
+                }
+            }
+        }
+    }
+
     /** Where a page resumes: just after the ExclusiveStartKey, in the table's or the index's order. */
     private static Optional<StorageKey> startKey(JsonNode request, Table table, Optional<Index> index) {
         JsonNode json = request.path("ExclusiveStartKey");
@@ -392,6 +433,7 @@ final class ItemOperations {
         checkUsed(placeholders);
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
+        checkStartKeyShape(request, table, index, false);
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
         Optional<StorageKey> start = startKey(request, table, index);

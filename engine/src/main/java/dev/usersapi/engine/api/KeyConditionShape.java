@@ -18,6 +18,7 @@ final class KeyConditionShape {
     private KeyConditionShape() {}
 
     static Condition check(Condition condition) {
+        // More than two attributes are a multi-attribute index key's; which the table has decides.
         return check(condition, new HashSet<>());
     }
 
