@@ -173,7 +173,9 @@ public final class Benchmarks {
 
     /**
      * What Lambda sets for the API function, pointed at the engine's listener through the SDK's endpoint variable.
-     * The runtime's own variables are there too (the SDK reads the function name and trace id to send X-Ray's header).
+     * The runtime's own variables are there too (the SDK reads the function name and trace id to send X-Ray's header),
+     * and the X-Ray daemon's address Lambda sets under active tracing, so the sampled trace id below sends each call's
+     * subsegment (to a port nobody listens on: the cost is the sender's).
      */
     static Map<String, String> lambdaEnvironment(String endpoint) {
         return Map.ofEntries(
@@ -183,6 +185,7 @@ public final class Benchmarks {
                 Map.entry("AWS_LAMBDA_FUNCTION_NAME", "users-api-bench"), Map.entry("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"),
                 Map.entry("AWS_EXECUTION_ENV", "AWS_Lambda_java21"),
                 Map.entry("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
+                Map.entry("AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1:2000"),
                 Map.entry("AWS_ENDPOINT_URL_DYNAMODB", endpoint));
     }
 

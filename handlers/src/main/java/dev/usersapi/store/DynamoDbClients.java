@@ -1,9 +1,13 @@
 package dev.usersapi.store;
 
+import dev.usersapi.trace.DynamoDbSubsegments;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,7 +38,13 @@ public final class DynamoDbClients {
 
     /** The same client on another HTTP client: what the cold-start benchmark puts side by side. */
     public static DynamoDbClient forLambda(SdkHttpClient.Builder<?> http) {
-        return withTimeouts(DynamoDbClient.builder(), DynamoDbTimeouts.fromEnvironment(System.getenv()))
+        DynamoDbClientBuilder builder = DynamoDbClient.builder();
+        // Subsegments only where Lambda runs an X-Ray daemon beside the function (active tracing).
+        Optional<ExecutionInterceptor> tracing = DynamoDbSubsegments.fromEnvironment(System.getenv());
+        return builder.overrideConfiguration(config -> {
+                    timeouts(config, DynamoDbTimeouts.fromEnvironment(System.getenv()));
+                    tracing.ifPresent(config::addExecutionInterceptor);
+                })
                 .httpClient(http.build())
                 .credentialsProvider(lambdaCredentials())
                 .build();
@@ -42,9 +52,11 @@ public final class DynamoDbClients {
 
     /** Per-attempt and per-call timeouts: a call past either fails with the SDK's ApiCall(Attempt)TimeoutException. */
     public static DynamoDbClientBuilder withTimeouts(DynamoDbClientBuilder builder, DynamoDbTimeouts timeouts) {
-        return builder.overrideConfiguration(config -> config
-                .apiCallAttemptTimeout(timeouts.attempt())
-                .apiCallTimeout(timeouts.call()));
+        return builder.overrideConfiguration(config -> timeouts(config, timeouts));
+    }
+
+    private static void timeouts(ClientOverrideConfiguration.Builder config, DynamoDbTimeouts timeouts) {
+        config.apiCallAttemptTimeout(timeouts.attempt()).apiCallTimeout(timeouts.call());
     }
 
     /**

@@ -7,6 +7,7 @@ import com.pulumi.deployment.Deployment;
 import com.pulumi.resources.ComponentResourceOptions;
 import dev.usersapi.declaration.OpenApiDocument;
 import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackDeclarationException;
 import dev.usersapi.declaration.StackFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ public final class UsersApiProgram {
         List<String> placeholders = settings.placeholders();
         if (!placeholders.isEmpty()) {
             String message = "stack " + settings.stack() + " still has placeholders; set them before it is deployed: " + placeholders;
-            if (!com.pulumi.deployment.Deployment.getInstance().isDryRun()) {
-                throw new dev.usersapi.declaration.StackDeclarationException(message);
+            if (!Deployment.getInstance().isDryRun()) {
+                throw new StackDeclarationException(message);
             }
             ctx.log().warn(message);
         }

@@ -65,9 +65,7 @@ public final class UsersHttpApi extends ComponentResource {
 
     /**
      * What a browser may send and read across origins beyond the Fetch standard's safelists:
-     * the headers of api/openapi.yaml (CorsTest holds them to it), plus the two the function
-     * writes that the contract only describes (Idempotent-Replayed on a replayed create,
-     * Retry-After on a 503).
+     * the headers of api/openapi.yaml, which CorsTest holds them to.
      */
     static final List<String> CORS_ALLOW_HEADERS = List.of("authorization", "content-type", "idempotency-key", "if-match");
     static final List<String> CORS_EXPOSE_HEADERS = List.of("etag", "location", "link", "www-authenticate", "idempotent-replayed",
