@@ -24,6 +24,10 @@ class BenchmarkSmokeTest {
                 "engine throughput", "engine at scale", "warm requests (JMH)", "local stack start-up to ready",
                 "gateway overhead", "pagination scaling", "stream lag"), names);
         benchmarks.report().sections().forEach(section -> assertTrue(!section.figures().isEmpty(), section.name()));
+        // The gateway's target is its own CPU per request, taken from its threads apart from the load generator's.
+        var gateway = benchmarks.report().sections().stream().filter(section -> section.name().equals("gateway overhead")).findFirst().orElseThrow();
+        assertTrue(gateway.figures().keySet().stream().anyMatch(figure -> figure.startsWith("gateway's own CPU")), gateway.figures().toString());
+        assertTrue(gateway.target().contains("own CPU"), gateway.target());
         String markdown = Files.readString(report);
         assertTrue(markdown.contains("| cold start |") && markdown.contains("jdk:"));
         assertTrue(Files.exists(report.resolveSibling("report.json")));
