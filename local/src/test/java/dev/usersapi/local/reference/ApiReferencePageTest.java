@@ -114,11 +114,13 @@ class ApiReferencePageTest {
         String email = "page-" + UUID.randomUUID() + "@example.com";
         WebElement create = browser.findElement(By.id("operations-users-createUser"));
         create.findElement(By.cssSelector(".opblock-summary")).click();
-        waiting().until(ExpectedConditions.elementToBeClickable(create.findElement(By.cssSelector(".try-out__btn")))).click();
-        WebElement body = waiting().until(ExpectedConditions.visibilityOf(create.findElement(By.cssSelector("textarea.body-param__text"))));
+        // The block's content is rendered after the click: look the elements up inside the wait.
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#operations-users-createUser .try-out__btn"))).click();
+        WebElement body = waiting().until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#operations-users-createUser textarea.body-param__text")));
         body.clear();
         body.sendKeys("{\"name\":\"Page\",\"email\":\"" + email + "\"}");
-        create.findElement(By.cssSelector(".execute")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#operations-users-createUser .execute"))).click();
         WebElement status = waiting().until(driver -> create.findElements(By.cssSelector(".live-responses-table tr.response .response-col_status"))
                 .stream().findFirst().filter(cell -> !cell.getText().isBlank()).orElse(null));
         save(browser.getScreenshotAs(OutputType.FILE), stackName);
