@@ -9,10 +9,6 @@ import com.pulumi.aws.cloudwatch.MetricAlarmArgs;
 import com.pulumi.aws.cloudwatch.inputs.LogMetricFilterMetricTransformationArgs;
 import com.pulumi.aws.cloudwatch.inputs.MetricAlarmMetricQueryArgs;
 import com.pulumi.aws.cloudwatch.inputs.MetricAlarmMetricQueryMetricArgs;
-import com.pulumi.aws.kms.Key;
-import com.pulumi.aws.kms.KeyArgs;
-import com.pulumi.aws.kms.KeyPolicy;
-import com.pulumi.aws.kms.KeyPolicyArgs;
 import com.pulumi.aws.sns.Topic;
 import com.pulumi.aws.sns.TopicArgs;
 import com.pulumi.aws.sns.TopicSubscription;
@@ -61,18 +57,10 @@ public final class Alarms extends ComponentResource {
         this.children = CustomResourceOptions.builder().parent(this).build();
         this.tags = tags;
 
-        Key key = new Key(name + "-topic-key", KeyArgs.builder()
-                .description("users-api alarm topic: SNS encryption CloudWatch alarms may use")
-                .enableKeyRotation(true)
-                .deletionWindowInDays(30)
-                .tags(tags)
-                .build(), children);
-        KeyPolicy keyPolicy = new KeyPolicy(name + "-topic-key-policy", KeyPolicyArgs.builder()
-                .keyId(key.id())
-                .policy(key.arn().applyValue(Alarms::topicKeyPolicy))
-                .build(), children);
-        this.topic = new Topic(name + "-topic", TopicArgs.builder().kmsMasterKeyId(key.arn()).tags(tags).build(),
-                CustomResourceOptions.builder().parent(this).dependsOn(keyPolicy).build());
+        ManagedKeys.WithPolicy key = ManagedKeys.withPolicy(name + "-topic-key",
+                "users-api alarm topic: SNS encryption CloudWatch alarms may use", Alarms::topicKeyPolicy, tags, children);
+        this.topic = new Topic(name + "-topic", TopicArgs.builder().kmsMasterKeyId(key.key().arn()).tags(tags).build(),
+                CustomResourceOptions.builder().parent(this).dependsOn(key.policy()).build());
         this.actions = topic.arn().applyValue(List::of);
         List<StackSettings.Subscription> subscriptions = watched.settings().alarms().subscriptions();
         for (int i = 0; i < subscriptions.size(); i++) {

@@ -9,7 +9,6 @@ import com.pulumi.aws.dynamodb.inputs.TablePointInTimeRecoveryArgs;
 import com.pulumi.aws.dynamodb.inputs.TableServerSideEncryptionArgs;
 import com.pulumi.aws.dynamodb.inputs.TableTtlArgs;
 import com.pulumi.aws.kms.Key;
-import com.pulumi.aws.kms.KeyArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
@@ -35,12 +34,7 @@ public final class DeclaredTable extends ComponentResource {
 
         Optional<Output<String>> kmsKeyArn = declaration.encryption().kmsKeyArn().map(Output::of);
         if (declaration.encryption().customerManagedKey() && kmsKeyArn.isEmpty()) {
-            Key key = new Key(name + "-key", KeyArgs.builder()
-                    .description("users-api " + name + " table encryption")
-                    .enableKeyRotation(true)
-                    .deletionWindowInDays(30)
-                    .tags(tags)
-                    .build(), children);
+            Key key = ManagedKeys.key(name + "-key", "users-api " + name + " table encryption", tags, children);
             kmsKeyArn = Optional.of(key.arn());
         }
         this.kmsKeyArn = kmsKeyArn;

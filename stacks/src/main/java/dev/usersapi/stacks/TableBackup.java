@@ -16,10 +16,6 @@ import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RoleArgs;
 import com.pulumi.aws.iam.RolePolicyAttachment;
 import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
-import com.pulumi.aws.kms.Key;
-import com.pulumi.aws.kms.KeyArgs;
-import com.pulumi.aws.kms.KeyPolicy;
-import com.pulumi.aws.kms.KeyPolicyArgs;
 import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
@@ -52,20 +48,13 @@ public final class TableBackup extends ComponentResource {
         super("users-api:data:TableBackup", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
 
-        Key key = new Key(name + "-vault-key", KeyArgs.builder()
-                .description("users-api backup vault: recovery points, shared with the copy account " + settings.copyAccountId())
-                .enableKeyRotation(true)
-                .deletionWindowInDays(30)
-                .tags(tags)
-                .build(), children);
-        KeyPolicy keyPolicy = new KeyPolicy(name + "-vault-key-policy", KeyPolicyArgs.builder()
-                .keyId(key.id())
-                .policy(key.arn().applyValue(arn -> vaultKeyPolicy(arn, settings.copyAccountId())))
-                .build(), children);
+        ManagedKeys.WithPolicy key = ManagedKeys.withPolicy(name + "-vault-key",
+                "users-api backup vault: recovery points, shared with the copy account " + settings.copyAccountId(),
+                arn -> vaultKeyPolicy(arn, settings.copyAccountId()), tags, children);
         Vault vault = new Vault(name + "-vault", VaultArgs.builder()
-                .kmsKeyArn(key.arn())
+                .kmsKeyArn(key.key().arn())
                 .tags(tags)
-                .build(), CustomResourceOptions.builder().parent(this).dependsOn(keyPolicy).build());
+                .build(), CustomResourceOptions.builder().parent(this).dependsOn(key.policy()).build());
         Role role = new Role(name + "-role", RoleArgs.builder()
                 .assumeRolePolicy(IamPolicies.serviceTrust("backup.amazonaws.com"))
                 .tags(tags)
