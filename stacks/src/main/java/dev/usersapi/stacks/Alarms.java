@@ -1,7 +1,5 @@
 package dev.usersapi.stacks;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.pulumi.aws.cloudwatch.LogMetricFilter;
 import com.pulumi.aws.cloudwatch.LogMetricFilterArgs;
 import com.pulumi.aws.cloudwatch.MetricAlarm;
@@ -133,31 +131,8 @@ public final class Alarms extends ComponentResource {
      * to publish alarm notifications, the two actions the Knowledge Center article names.
      */
     static String topicKeyPolicy(String keyArn) {
-        String[] arn = keyArn.split(":");
-        String partition = arn[1];
-        String account = arn[4];
-        JsonArray statements = new JsonArray();
-        statements.add(keyStatement("AccountAdministersKey", "AWS", "arn:" + partition + ":iam::" + account + ":root", List.of("kms:*")));
-        statements.add(keyStatement("CloudWatchAlarmsPublish", "Service", "cloudwatch.amazonaws.com",
-                List.of("kms:Decrypt", "kms:GenerateDataKey*")));
-        JsonObject policy = new JsonObject();
-        policy.addProperty("Version", "2012-10-17");
-        policy.add("Statement", statements);
-        return policy.toString();
-    }
-
-    private static JsonObject keyStatement(String sid, String principalType, String principal, List<String> actions) {
-        JsonObject statement = new JsonObject();
-        statement.addProperty("Sid", sid);
-        statement.addProperty("Effect", "Allow");
-        JsonObject principals = new JsonObject();
-        principals.addProperty(principalType, principal);
-        statement.add("Principal", principals);
-        JsonArray actionList = new JsonArray();
-        actions.forEach(actionList::add);
-        statement.add("Action", actionList);
-        statement.addProperty("Resource", "*");
-        return statement;
+        return IamPolicies.keyPolicy(keyArn, List.of(new IamPolicies.KeyUser("CloudWatchAlarmsPublish", "Service",
+                "cloudwatch.amazonaws.com", List.of("kms:Decrypt", "kms:GenerateDataKey*"))));
     }
 
     /** Metric queries in a fixed order: Map.of's order changes from one JVM to the next, and with it every preview. */

@@ -3,6 +3,7 @@ package dev.usersapi.stacks;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.pulumi.core.Output;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,37 @@ final class IamPolicies {
         }
     }
 
+    /** Who may use a customer-managed key, and how, beside the account that administers it. */
+    record KeyUser(String sid, String principalType, String principal, List<String> actions) {}
+
     private IamPolicies() {}
+
+    /**
+     * A key policy: the account administers the key (the default key policy's statement, without
+     * which no IAM policy can grant it), then each of {@code users}.
+     */
+    static String keyPolicy(String keyArn, List<KeyUser> users) {
+        String[] arn = keyArn.split(":");
+        List<JsonObject> statements = new ArrayList<>();
+        statements.add(keyStatement(new KeyUser("AccountAdministersKey", "AWS", "arn:" + arn[1] + ":iam::" + arn[4] + ":root",
+                List.of("kms:*"))));
+        users.forEach(user -> statements.add(keyStatement(user)));
+        return document(statements);
+    }
+
+    private static JsonObject keyStatement(KeyUser user) {
+        JsonObject statement = new JsonObject();
+        statement.addProperty("Sid", user.sid());
+        statement.addProperty("Effect", "Allow");
+        JsonObject principal = new JsonObject();
+        principal.addProperty(user.principalType(), user.principal());
+        statement.add("Principal", principal);
+        JsonArray actions = new JsonArray();
+        user.actions().forEach(actions::add);
+        statement.add("Action", actions);
+        statement.addProperty("Resource", "*");
+        return statement;
+    }
 
     static String lambdaTrust() {
         return serviceTrust("lambda.amazonaws.com");

@@ -1,7 +1,5 @@
 package dev.usersapi.stacks;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.pulumi.aws.backup.Plan;
 import com.pulumi.aws.backup.PlanArgs;
 import com.pulumi.aws.backup.Selection;
@@ -90,29 +88,10 @@ public final class TableBackup extends ComponentResource {
 
     /** The account administers the key; the copy account may decrypt and re-encrypt what is copied to it. */
     static String vaultKeyPolicy(String keyArn, String copyAccountId) {
-        String[] arn = keyArn.split(":");
-        JsonArray statements = new JsonArray();
-        statements.add(statement("AccountAdministersKey", "arn:" + arn[1] + ":iam::" + arn[4] + ":root", List.of("kms:*")));
-        statements.add(statement("CopyAccountUsesKey", "arn:" + arn[1] + ":iam::" + copyAccountId + ":root",
-                List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncrypt*", "kms:GenerateDataKey*")));
-        JsonObject policy = new JsonObject();
-        policy.addProperty("Version", "2012-10-17");
-        policy.add("Statement", statements);
-        return policy.toString();
-    }
-
-    private static JsonObject statement(String sid, String principal, List<String> actions) {
-        JsonObject statement = new JsonObject();
-        statement.addProperty("Sid", sid);
-        statement.addProperty("Effect", "Allow");
-        JsonObject principals = new JsonObject();
-        principals.addProperty("AWS", principal);
-        statement.add("Principal", principals);
-        JsonArray list = new JsonArray();
-        actions.forEach(list::add);
-        statement.add("Action", list);
-        statement.addProperty("Resource", "*");
-        return statement;
+        String partition = keyArn.split(":")[1];
+        return IamPolicies.keyPolicy(keyArn, List.of(new IamPolicies.KeyUser("CopyAccountUsesKey", "AWS",
+                "arn:" + partition + ":iam::" + copyAccountId + ":root",
+                List.of("kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ReEncrypt*", "kms:GenerateDataKey*"))));
     }
 
     public Output<String> planId() {
