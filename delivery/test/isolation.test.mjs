@@ -76,11 +76,7 @@ describe("environment isolation", () => {
 
     it("each deployer role trusts exactly its own environment's service account, by IRSA or Pod Identity", () => {
         for (const environment of ENVIRONMENTS) {
-            const trusts = trusted(trustPolicy(environment));
-            assert.deepEqual(trusts.map((trust) => trust.mechanism).sort(), ["irsa", "pod-identity"]);
-            for (const trust of trusts) {
-                assert.equal(trust.subject, identities[environment].subject, `${environment} (${trust.mechanism})`);
-            }
+            assertTrustsOnlyItsOwn(environment, trustPolicy(environment), identities);
         }
     });
 
@@ -89,7 +85,7 @@ describe("environment isolation", () => {
         const irsa = widened.Statement.find((statement) => statement.Principal.Federated);
         const key = Object.keys(irsa.Condition.StringEquals).find((name) => name.endsWith(":sub"));
         irsa.Condition.StringEquals[key] = identities.dev.subject;
-        assert.notEqual(trusted(widened).find((trust) => trust.mechanism === "irsa").subject, identities.prod.subject);
+        assert.throws(() => assertTrustsOnlyItsOwn("prod", widened, identities), /prod \(irsa\)/);
         const pattern = trustPolicy("prod");
         const statement = pattern.Statement.find((s) => s.Principal.Federated);
         statement.Condition = { StringLike: { [key]: "system:serviceaccount:users-api:*" } };
@@ -101,6 +97,11 @@ describe("environment isolation", () => {
         const account = base.find((document) => document.kind === "ServiceAccount");
         assert.equal(account.metadata.annotations?.[ROLE_ANNOTATION], undefined);
     });
+
+    it("the base names no Pulumi token: an overlay without its own gets no Pulumi access rather than another's", () => {
+        const stack = YAML.parse(read("operator/base/stack.yaml"));
+        assert.equal(stack.spec.envRefs?.PULUMI_ACCESS_TOKEN, undefined);
+    });
 });
 
 it("the README creates one role and one token secret per environment", () => {
@@ -110,3 +111,11 @@ it("the README creates one role and one token secret per environment", () => {
     assert.match(readme, /pulumi-access-token-\$e/);
     assert.doesNotMatch(readme, /secret generic pulumi-access-token /, "no shared token secret");
 });
+
+function assertTrustsOnlyItsOwn(environment, policy, identities) {
+    const trusts = trusted(policy);
+    assert.deepEqual(trusts.map((trust) => trust.mechanism).sort(), ["irsa", "pod-identity"]);
+    for (const trust of trusts) {
+        assert.equal(trust.subject, identities[environment].subject, `${environment} (${trust.mechanism})`);
+    }
+}
