@@ -27,15 +27,21 @@ public enum Authorization {
     public static final String VARIABLE = "USERS_AUTHORIZATION";
 
     /** The one caller of an open (dev) stack: it may do everything, and its changes say who it was. */
-    static final Caller LOCAL_DEVELOPER = new Caller("local-dev",
-            Set.of(Route.Scopes.READ_SCOPE, Route.Scopes.WRITE_SCOPE, Route.Scopes.ADMIN_SCOPE));
+    static final Caller LOCAL_DEVELOPER = new Caller("local-dev", Set.copyOf(Route.Scopes.ALL));
 
     /** The mode the environment names; an unknown value stops the function rather than open it. */
     public static Authorization fromEnvironment(Map<String, String> environment) {
         String value = environment.getOrDefault(VARIABLE, "jwt").trim().toLowerCase(Locale.ROOT);
         return switch (value) {
             case "jwt", "" -> JWT;
-            case "none" -> NONE;
+            case "none" -> {
+                // Lambda sets AWS_LAMBDA_FUNCTION_NAME in every function's environment (Lambda developer guide,
+                // "Defined runtime environment variables"): a stray setting there must not open every route.
+                if (environment.containsKey("AWS_LAMBDA_FUNCTION_NAME")) {
+                    throw new IllegalStateException(VARIABLE + "=none opens every route: it is for the local stack alone, never a Lambda function");
+                }
+                yield NONE;
+            }
             default -> throw new IllegalStateException(VARIABLE + " must be jwt or none, not " + value);
         };
     }

@@ -28,6 +28,8 @@ public enum Route {
         public static final String READ_SCOPE = "users/read";
         public static final String WRITE_SCOPE = "users/write";
         public static final String ADMIN_SCOPE = "users/admin";
+        /** Every scope of the contract's resource server: what a local administrator's token holds. */
+        public static final List<String> ALL = List.of(READ_SCOPE, WRITE_SCOPE, ADMIN_SCOPE);
         static final List<String> READ = List.of(READ_SCOPE, ADMIN_SCOPE);
         static final List<String> WRITE = List.of(WRITE_SCOPE, ADMIN_SCOPE);
         static final List<String> ADMIN_ONLY = List.of(ADMIN_SCOPE);

@@ -208,13 +208,7 @@ public final class UsersApi {
 
     /** The request's meaning, not its bytes: the same user in other whitespace is the same request. */
     private static String fingerprint(NewUser user) {
-        String canonical = user.name() + "\u0000" + user.email() + "\u0000" + user.age().map(String::valueOf).orElse("");
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return IdempotencyStore.sha256Hex(user.name() + "\u0000" + user.email() + "\u0000" + user.age().map(String::valueOf).orElse(""));
     }
 
     private APIGatewayV2HTTPResponse list(HttpRequest request, Instant now) {

@@ -42,7 +42,9 @@ public record EmbeddedMetric(String name, long count) {
         json.writeEndObject();
         json.writeEndArray();
         json.writeEndObject();
-        json.writeStringField(DIMENSION, Invocation.current().map(Invocation::functionName).orElse(""));
+        // Outside an invocation (SnapStart's priming) the function's name comes from Lambda's environment:
+        // CloudWatch extracts no metric with an empty dimension value.
+        json.writeStringField(DIMENSION, Invocation.current().map(Invocation::functionName).orElseGet(() -> Invocation.functionName(null)));
         json.writeNumberField(name, count);
     }
 }

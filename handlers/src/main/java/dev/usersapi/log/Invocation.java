@@ -47,7 +47,7 @@ public record Invocation(String functionName, String lambdaRequestId, Optional<S
         }
     }
 
-    private static String functionName(Context context) {
+    static String functionName(Context context) {
         if (context != null && context.getFunctionName() != null) {
             return context.getFunctionName();
         }

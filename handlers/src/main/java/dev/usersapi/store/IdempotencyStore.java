@@ -128,9 +128,14 @@ public final class IdempotencyStore {
 
     /** The record's key: SHA-256 of the caller's subject, then the client's key. */
     static String recordKey(String caller, String clientKey) {
+        return sha256Hex(caller) + ":" + clientKey;
+    }
+
+    /** SHA-256 of the text's UTF-8 bytes, in lower-case hex. */
+    public static String sha256Hex(String text) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(caller.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest) + ":" + clientKey;
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -166,5 +166,7 @@ class CallerAuthorizationTest {
         assertEquals(Authorization.JWT, Authorization.fromEnvironment(Map.of("USERS_AUTHORIZATION", "jwt")));
         assertEquals(Authorization.NONE, Authorization.fromEnvironment(Map.of("USERS_AUTHORIZATION", "none")));
         assertThrows(IllegalStateException.class, () -> Authorization.fromEnvironment(Map.of("USERS_AUTHORIZATION", "off")));
+        assertThrows(IllegalStateException.class, () -> Authorization.fromEnvironment(
+                Map.of("USERS_AUTHORIZATION", "none", "AWS_LAMBDA_FUNCTION_NAME", "users-api")), "never open on Lambda");
     }
 }

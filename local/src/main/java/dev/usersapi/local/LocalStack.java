@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.usersapi.api.Route;
 import dev.usersapi.api.Authorization;
 import dev.usersapi.api.UsersApiHandler;
 import dev.usersapi.declaration.OpenApiDocument;
@@ -101,9 +102,7 @@ public final class LocalStack implements AutoCloseable {
                             idempotencyTable.retention().orElseThrow()), clock,
                     authorizer.isPresent() ? Authorization.JWT : Authorization.NONE),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
-            Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", List.of(
-                    dev.usersapi.api.Route.Scopes.READ_SCOPE, dev.usersapi.api.Route.Scopes.WRITE_SCOPE,
-                    dev.usersapi.api.Route.Scopes.ADMIN_SCOPE), SAMPLE_TOKEN_LIFETIME));
+            Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", Route.Scopes.ALL, SAMPLE_TOKEN_LIFETIME));
             LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()),
                     (byte[] event, com.amazonaws.services.lambda.runtime.Context context) -> api.invoke(event, context), authorizer,
                     options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)));
@@ -285,10 +284,10 @@ public final class LocalStack implements AutoCloseable {
                 : options.inMemory() ? "in memory (gone at exit)" : stack.dataDirectory + " (kept across restarts)"));
         System.out.println("  stream batches given up on: " + stack.failureDestination());
         stack.authorizer().ifPresent(jwt -> System.out.println("  tokens:   POST " + stack.baseUrl() + "/oauth2/token, client credentials as with"
-                + " Cognito: client id " + jwt.clientId() + ", secret " + jwt.clientSecret() + " (scope=users/read users/write users/admin)"));
+                + " Cognito: client id " + jwt.clientId() + ", secret " + jwt.clientSecret() + " (scope=" + String.join(" ", Route.Scopes.ALL) + ")"));
         String authorization = stack.sampleToken().map(token -> " -H 'Authorization: Bearer " + token + "'").orElse("");
         stack.authorizer().ifPresent(jwt -> System.out.println("  auth:     every route needs an access token with its scope, as in the cloud;"
-                + " the one below (users/read users/write users/admin) is valid for 12 hours"));
+                + " the one below (" + String.join(" ", Route.Scopes.ALL) + ") is valid for 12 hours"));
         System.out.println("  try:      curl -si -X POST " + stack.baseUrl() + "/users -H 'content-type: application/json'" + authorization
                 + " -d '{\"name\":\"Ada\",\"email\":\"ada@example.com\"}'");
         if (exitWhenReady) {

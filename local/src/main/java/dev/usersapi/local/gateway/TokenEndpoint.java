@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 final class TokenEndpoint {
     static final String PATH = "/oauth2/token";
-    static final List<String> SCOPES = List.of("users/read", "users/write", "users/admin");
+    static final List<String> SCOPES = dev.usersapi.api.Route.Scopes.ALL;
     private static final Duration LIFETIME = Duration.ofHours(1);
 
     private final JwtAuthorizer authorizer;
