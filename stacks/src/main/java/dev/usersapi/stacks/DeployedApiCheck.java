@@ -66,7 +66,8 @@ final class DeployedApiCheck {
         return deployedUrl.apply(url -> credentials
                 .map(client -> Output.all(client.userPoolId(), client.clientId(), client.tokenUrl()).apply(ids ->
                         secrets.secret(ids.get(0), ids.get(1)).applyValue(secret -> runner.run(SmokeCheck.Target.withToken(URI.create(url),
-                                ClientCredentials.accessToken(URI.create(ids.get(2)), ids.get(1), secret, client.scopes()))))))
+                                ClientCredentials.accessToken(URI.create(ids.get(2)), ids.get(1), secret, client.scopes(),
+                                        SmokeCheck.Patience.deployed().ready(), SmokeCheck.Patience.deployed().poll()))))))
                 .orElseGet(() -> Output.of(runner.run(SmokeCommand.target(URI.create(url), System.getenv())))));
     }
 }

@@ -106,6 +106,30 @@ class DeployedApiCheckTest {
     }
 
     @Test
+    void aTokenEndpointThatDoesNotAnswerYetIsAskedAgain() throws Exception {
+        tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        tokenEndpoint.createContext("/oauth2/token", exchange -> {
+            try (exchange) {
+                asked.add("asked");
+                boolean ready = asked.size() > 1;
+                byte[] body = (ready ? "{\"access_token\":\"issued-token\",\"token_type\":\"Bearer\"}" : "{\"error\":\"invalid_client\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(ready ? 200 : 400, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        tokenEndpoint.start();
+        String tokenUrl = "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/oauth2/token";
+        var credentials = new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"), Output.of(tokenUrl),
+                List.of("users/admin"));
+
+        TestResult result = run(false, Optional.of(credentials), recording());
+        assertTrue(result.exceptions().isEmpty(), result.exceptions().toString());
+        assertEquals(2, asked.size(), "a new app client's first invalid_client is not the end of the update");
+    }
+
+    @Test
     void inAnAwsStageItAuthenticatesWithTheAppClientsSecretReadAtCheckTime() throws Exception {
         tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         List<String> asked = new CopyOnWriteArrayList<>();

@@ -25,6 +25,31 @@ public final class ClientCredentials {
 
     private ClientCredentials() {}
 
+    /**
+     * As {@link #accessToken(URI, String, String, List)}, asked again every {@code poll} until
+     * {@code within} has passed: on a stack's first update the Cognito domain and the app client were
+     * created seconds before, and the domain's name may not resolve yet.
+     */
+    public static String accessToken(URI tokenUrl, String clientId, String clientSecret, List<String> scopes, Duration within,
+                                     Duration poll) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                return accessToken(tokenUrl, clientId, clientSecret, scopes);
+            } catch (IllegalStateException notYet) {
+                if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
+                    throw notYet;
+                }
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw notYet;
+                }
+            }
+        }
+    }
+
     public static String accessToken(URI tokenUrl, String clientId, String clientSecret, List<String> scopes) {
         String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
         String form = "grant_type=client_credentials&scope=" + URLEncoder.encode(String.join(" ", scopes), StandardCharsets.UTF_8);
