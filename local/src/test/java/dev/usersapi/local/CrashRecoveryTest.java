@@ -45,6 +45,7 @@ class CrashRecoveryTest {
     private static final class StackProcess {
         final Process process;
         final List<String> output = new CopyOnWriteArrayList<>();
+        final Thread reader;
         volatile URI baseUrl;
 
         StackProcess(Path data) throws Exception {
@@ -52,7 +53,7 @@ class CrashRecoveryTest {
             process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                     LocalStack.class.getName(), "--port", "0", "--data-dir", data.toString(), "--stream-poll-ms", "50")
                     .redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
                         output.add(line);
@@ -121,6 +122,8 @@ class CrashRecoveryTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before + 150);
             stack.process.destroyForcibly();
             stack.process.waitFor();
+            // What the process printed before it died may still be in the pipe: read it to its end first.
+            stack.reader.join(Duration.ofSeconds(30).toMillis());
             crashes++;
             writing.set(false);
             writers.shutdown();
