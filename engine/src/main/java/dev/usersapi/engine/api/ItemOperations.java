@@ -229,10 +229,8 @@ final class ItemOperations {
             case "ALL_NEW" -> after;
             case "UPDATED_OLD", "UPDATED_NEW" -> {
                 Map<String, Value> source = returnValues.equals("UPDATED_OLD") ? before : after;
-                Map<String, Value> updated = new LinkedHashMap<>();
-                update.ifPresent(actions -> actions.actions().forEach(action ->
-                        Documents.get(source, action.path()).ifPresent(value -> updated.putAll(Documents.project(source, List.of(action.path()))))));
-                yield updated;
+                // The paths the update wrote, read in the item before or after it, merged as a projection of them all.
+                yield update.map(actions -> Documents.project(source, actions.actions().stream().map(Update.Action::path).toList())).orElse(Map.of());
             }
             default -> throw DynamoDbException.validation("1 validation error detected: Value '" + returnValues
                     + "' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
@@ -508,24 +506,29 @@ final class ItemOperations {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit
                     + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
         }
-        String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
+        // API reference, Query, Select: with neither Select nor a projection, ALL_ATTRIBUTES of a table, ALL_PROJECTED_ATTRIBUTES of an index.
+        String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : index.isPresent() ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
         KeySchema tableKey = table.key();
         KeySchema ordering = index.map(Index::key).orElse(tableKey);
+        boolean fetched = fetchesFromTable(index, tableKey, select, projection);
         ArrayNode found = JsonTrees.array();
         int count = 0;
         int scanned = 0;
         long bytesRead = 0;
+        long indexBytes = 0;
         Optional<Map<String, Value>> last = Optional.empty();
-        for (Map<String, Value> item : items) {
+        for (Map<String, Value> entry : items) {
             if (scanned == limit || bytesRead >= PAGE_BYTES) {
                 break;
             }
-            if (!inRange.test(item)) {
+            if (!inRange.test(entry)) {
                 continue;
             }
+            Map<String, Value> item = fetched ? table.get(tableKey.keyOf(entry).orElseThrow()).orElse(entry) : entry;
             scanned++;
             bytesRead += ItemSizes.of(item);
-            last = Optional.of(item);
+            indexBytes += fetched ? ItemSizes.of(entry) : 0;
+            last = Optional.of(entry);
             if (holds(filter, item, "FilterExpression")) {
                 count++;
                 if (!select.equals("COUNT")) {
@@ -550,8 +553,42 @@ final class ItemOperations {
             answer.set("LastEvaluatedKey", AttributeValues.write(lastKey));
         }
         boolean consistent = request.path("ConsistentRead").asBoolean(false);
-        readCapacity(request, answer, table, readUnits(bytesRead, consistent), index);
+        if (fetched) {
+            // The index's entries read, and the table's items fetched for them, each rounded up to 4 KB on its own.
+            double tableUnits = bytesRead == 0 ? 0 : readUnits(bytesRead, consistent);
+            double indexUnits = readUnits(indexBytes, consistent);
+            readCapacity(request, answer, table, tableUnits + indexUnits, index);
+            if (answer.path("ConsumedCapacity").has("Table")) {
+                ((ObjectNode) answer.path("ConsumedCapacity").path("Table")).put("CapacityUnits", tableUnits);
+                ((ObjectNode) answer.path("ConsumedCapacity").path("LocalSecondaryIndexes").path(index.orElseThrow().name())).put("CapacityUnits", indexUnits);
+            }
+        } else {
+            readCapacity(request, answer, table, readUnits(bytesRead, consistent), index);
+        }
         return answer;
+    }
+
+    /**
+     * A local index that does not project all gives the table's item where the request asks for
+     * what the index lacks: "If you query or scan a local secondary index, you can request
+     * attributes that are not projected in to the index. DynamoDB automatically fetches those
+     * attributes from the base table" (developer guide, "Local secondary indexes", projected
+     * attributes); Select ALL_ATTRIBUTES asks for all (a global index refuses it: checkSelect).
+     */
+    private static boolean fetchesFromTable(Optional<Index> index, KeySchema tableKey, String select, Optional<List<Path>> projection) {
+        if (index.isEmpty() || index.get().kind() != Index.Kind.LOCAL || index.get().projectionType().equals("ALL")) {
+            return false;
+        }
+        if (select.equals("ALL_ATTRIBUTES")) {
+            return true;
+        }
+        if (!select.equals("SPECIFIC_ATTRIBUTES") || projection.isEmpty()) {
+            return false;
+        }
+        java.util.Set<String> projected = new java.util.HashSet<>(index.get().nonKeyAttributes());
+        projected.addAll(index.get().key().names());
+        projected.addAll(tableKey.names());
+        return projection.get().stream().anyMatch(path -> !projected.contains(path.attribute()));
     }
 
     ObjectNode batchGet(JsonNode request) {
