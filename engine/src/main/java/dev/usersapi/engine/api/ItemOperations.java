@@ -647,7 +647,10 @@ final class ItemOperations {
                 item.ifPresent(found -> items.add(AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
                 units += readUnits(item.map(ItemSizes::of).orElse(0L), consistent);
             }
-            consumed.addObject().put("TableName", table.name()).put("CapacityUnits", units);
+            ObjectNode tableConsumed = consumed.addObject().put("TableName", table.name()).put("CapacityUnits", units);
+            if (request.path("ReturnConsumedCapacity").asText().equals("INDEXES")) {
+                tableConsumed.putObject("Table").put("CapacityUnits", units);
+            }
         }
         answer.putObject("UnprocessedKeys");
         if (!request.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")) {
@@ -705,11 +708,19 @@ final class ItemOperations {
                 pending.add(next);
             }
         }
+        Map<Table, List<Table.Written>> written = new LinkedHashMap<>();
         for (Pending write : pending) {
-            write.table().write(write.key(), current -> write.item());
+            written.computeIfAbsent(write.table(), any -> new ArrayList<>()).add(write.table().write(write.key(), current -> write.item()));
         }
         ObjectNode answer = JsonTrees.object();
         answer.putObject("UnprocessedItems");
+        // API reference, BatchWriteItem: ConsumedCapacity, one entry a table, each write's units as PutItem or DeleteItem counts them.
+        String mode = request.path("ReturnConsumedCapacity").asText("NONE");
+        if (!mode.equals("NONE")) {
+            ArrayNode consumed = answer.putArray("ConsumedCapacity");
+            written.forEach((table, writes) -> consumed.add(consumedByWrites(mode, table,
+                    writes.stream().mapToDouble(ItemOperations::writeUnits).sum(), writes)));
+        }
         return answer;
     }
 
@@ -786,17 +797,22 @@ final class ItemOperations {
         if (mode.equals("NONE")) {
             return;
         }
+        answer.set("ConsumedCapacity", consumedByWrites(mode, table, units, List.of(written)));
+    }
+
+    /** What writes of one table consumed: {@code units} of the table's, and each index's (mode INDEXES: apart). */
+    private static ObjectNode consumedByWrites(String mode, Table table, double units, List<Table.Written> writes) {
         double total = units;
         ObjectNode global = JsonTrees.object();
         ObjectNode local = JsonTrees.object();
         for (Index index : table.indexes()) {
-            double indexUnits = indexWriteUnits(index, table.key(), written);
+            double indexUnits = writes.stream().mapToDouble(written -> indexWriteUnits(index, table.key(), written)).sum();
             if (indexUnits > 0) {
                 total += indexUnits;
                 (index.kind() == Index.Kind.GLOBAL ? global : local).putObject(index.name()).put("CapacityUnits", indexUnits);
             }
         }
-        ObjectNode consumed = answer.putObject("ConsumedCapacity").put("TableName", table.name()).put("CapacityUnits", total);
+        ObjectNode consumed = JsonTrees.object().put("TableName", table.name()).put("CapacityUnits", total);
         if (mode.equals("INDEXES")) {
             consumed.putObject("Table").put("CapacityUnits", units);
             if (!global.isEmpty()) {
@@ -806,6 +822,7 @@ final class ItemOperations {
                 consumed.set("LocalSecondaryIndexes", local);
             }
         }
+        return consumed;
     }
 
     /**
