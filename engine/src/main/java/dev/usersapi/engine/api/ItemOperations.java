@@ -262,6 +262,12 @@ final class ItemOperations {
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         KeySchema key = index.map(Index::key).orElse(table.key());
+        java.util.Set<String> conditioned = keyCondition.map(Condition::attributes).orElseGet(() -> {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            request.path("KeyConditions").fieldNames().forEachRemaining(names::add);
+            return names;
+        });
+        checkQueryStartKey(request, table, index, key, conditioned);
         KeyRange range;
         if (keyCondition.isPresent()) {
             range = KeyRange.of(keyCondition.get(), key);
@@ -404,6 +410,41 @@ final class ItemOperations {
                     throw DynamoDbException.validation("The provided key element does not match the schema");
                 }
             }
+        }
+    }
+
+    /**
+     * A Query's ExclusiveStartKey is checked before its key condition, part by part, as DynamoDB
+     * checks them (dynalite's suite records the order and the words): as many attributes as the
+     * table's key and the index's, else "The provided starting key is invalid"; the queried key's
+     * partition attribute there and of its type ("The provided key element does not match the
+     * schema"), the key condition naming it; then its sort attribute alike. The table's own key,
+     * where an index is queried, is checked when the key is read ({@link #startKey}).
+     */
+    private static void checkQueryStartKey(JsonNode request, Table table, Optional<Index> index, KeySchema key, java.util.Set<String> conditioned) {
+        if (!request.hasNonNull("ExclusiveStartKey") || key.isMultiAttribute()) {
+            return;
+        }
+        Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(table.key().names());
+        index.ifPresent(i -> names.addAll(i.key().names()));
+        if (start.size() != names.size()) {
+            throw DynamoDbException.validation("The provided starting key is invalid");
+        }
+        startKeyPart(start, key.hashName(), key.hashType());
+        // A partition key alone with several conditions is refused by the key condition itself ("Query key condition not supported").
+        if (!conditioned.contains(key.hashName()) && (key.rangeName().isPresent() || conditioned.size() <= 1)) {
+            throw DynamoDbException.validation("Query condition missed key schema element: " + key.hashName());
+        }
+        key.rangeName().ifPresent(range -> startKeyPart(start, range, key.rangeType().orElseThrow()));
+    }
+
+    private static void startKeyPart(Map<String, Value> start, String name, String type) {
+        if (!start.containsKey(name)) {
+            throw DynamoDbException.validation("The provided starting key is invalid");
+        }
+        if (!start.get(name).type().equals(type)) {
+            throw DynamoDbException.validation("The provided key element does not match the schema");
         }
     }
 
@@ -871,6 +912,10 @@ final class ItemOperations {
             if (key.isMultiAttribute()) {
                 return ofMultiAttribute(parts, key);
             }
+            if (key.rangeName().isEmpty() && parts.size() > 1 && parts.stream().allMatch(part -> subject(part).isPresent())) {
+                // A partition key alone takes one condition (legacy KeyConditions are refused alike: Legacy.keyConditions).
+                throw DynamoDbException.validation("Query key condition not supported");
+            }
             Optional<Value> hash = Optional.empty();
             Optional<Condition> sort = Optional.empty();
             for (Condition part : parts) {
@@ -893,7 +938,9 @@ final class ItemOperations {
                     }
                     sort = Optional.of(part);
                 } else {
-                    throw DynamoDbException.validation("Query condition missed key schema element: " + key.rangeName().orElse(key.hashName()));
+                    // A condition on another attribute: DynamoDB names the partition key as missed unless a condition names it.
+                    boolean hashNamed = parts.stream().map(KeyRange::subject).anyMatch(Optional.of(key.hashName())::equals);
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + (hashNamed ? key.rangeName().orElse(key.hashName()) : key.hashName()));
                 }
             }
             Value partition = hash.orElseThrow(() -> DynamoDbException.validation("Query condition missed key schema element: " + key.hashName()));
