@@ -67,6 +67,18 @@ class StreamRulesTest {
         return streams.getRecords(g -> g.shardIterator(iterator(arn, ShardIteratorType.TRIM_HORIZON))).records();
     }
 
+    private static List<String> ids(List<Record> records) {
+        return records.stream().map(r -> r.dynamodb().keys().get("id").s()).toList();
+    }
+
+    private List<String> listed() {
+        return streams.listStreams(l -> l.tableName("users")).streams().stream().map(s -> s.streamArn()).toList();
+    }
+
+    private String status(String arn) {
+        return streams.describeStream(d -> d.streamArn(arn)).streamDescription().streamStatusAsString();
+    }
+
     @Test
     void eachChangeMakesOneRecordInOrderWithTheImagesItsViewTypeAsksFor() {
         String arn = table(StreamViewType.NEW_AND_OLD_IMAGES);
@@ -298,6 +310,80 @@ class StreamRulesTest {
         assertEquals(List.of("a", "b"), read.records().stream().map(r -> r.dynamodb().keys().get("id").s()).toList());
         assertEquals(read.records().get(1).dynamodb().sequenceNumber(), shard.sequenceNumberRange().endingSequenceNumber(), "the closed shard says where it ends");
         assertEquals(null, read.nextShardIterator(), "a closed shard read to its end gives no next iterator");
+    }
+
+    /**
+     * A disabled stream's records stay readable for 24 hours after each was written; the stream
+     * is gone 24 hours after it was disabled, as a replaced one is, while DescribeTable still
+     * names it as the table's latest.
+     */
+    @Test
+    void aDisabledStreamsRecordsAreReadable24HoursAfterTheirWriteAndTheStreamGoes24HoursAfterItsDisabling() {
+        String arn = table(StreamViewType.KEYS_ONLY);
+        put("a", "Ada");
+        clock.advance(Duration.ofHours(3));
+        put("b", "Bo");
+        dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false)));
+        clock.advance(Duration.ofHours(22));
+        assertEquals(List.of("b"), ids(all(arn)), "a, written 25 hours ago, is trimmed; b, 22 hours ago, is not");
+        clock.advance(Duration.ofHours(2));
+        assertEquals(List.of(), listed());
+        assertThrows(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class, () -> status(arn));
+        assertEquals(arn, dynamo.describeTable(d -> d.tableName("users")).table().latestStreamArn());
+    }
+
+    /**
+     * API reference, DeleteTable: "If you have DynamoDB Streams enabled on the table, then the
+     * corresponding stream on that table goes into the DISABLED state, and the stream is
+     * automatically deleted after 24 hours." Until then it is listed, described with its table's
+     * key and its shard closed, and read to its end; each record is trimmed 24 hours after its write.
+     */
+    @Test
+    void aDeletedTablesStreamIsDisabledListedAndReadableUntil24HoursAfterTheDelete() {
+        String arn = table(StreamViewType.KEYS_ONLY);
+        put("a", "Ada");
+        clock.advance(Duration.ofHours(3));
+        put("b", "Bo");
+        dynamo.deleteTable(d -> d.tableName("users"));
+        assertEquals(List.of(arn), listed());
+        var description = streams.describeStream(d -> d.streamArn(arn)).streamDescription();
+        assertEquals("DISABLED", description.streamStatusAsString());
+        assertEquals("users", description.tableName());
+        assertEquals("id", description.keySchema().get(0).attributeName());
+        var read = streams.getRecords(g -> g.shardIterator(iterator(arn, ShardIteratorType.TRIM_HORIZON)));
+        assertEquals(List.of("a", "b"), ids(read.records()));
+        assertEquals(read.records().get(1).dynamodb().sequenceNumber(), description.shards().get(0).sequenceNumberRange().endingSequenceNumber());
+        assertEquals(null, read.nextShardIterator(), "its shard is closed: read to its end, no next iterator");
+        clock.advance(Duration.ofHours(22));
+        assertEquals(List.of("b"), ids(all(arn)), "a, written 25 hours ago, is trimmed; b, 22 hours ago, is not");
+        clock.advance(Duration.ofHours(2));
+        assertEquals(List.of(), streams.listStreams(l -> l.limit(100)).streams());
+        assertThrows(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class, () -> status(arn));
+    }
+
+    /**
+     * A stream's label is its creation time to the millisecond (ISO 8601, the ARN's last part); a
+     * table made again, or a stream enabled again, within the same millisecond gets a later label
+     * and so a stream of its own, not the ARN of the one still kept.
+     */
+    @Test
+    void streamsMadeWithinOneMillisecondHaveLabelsThatRiseAndArnsOfTheirOwn() {
+        String first = table(StreamViewType.KEYS_ONLY);
+        put("a", "Ada");
+        dynamo.deleteTable(d -> d.tableName("users"));
+        String second = table(StreamViewType.KEYS_ONLY);
+        put("b", "Bo");
+        dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(false)));
+        String third = dynamo.updateTable(u -> u.tableName("users").streamSpecification(s -> s.streamEnabled(true).streamViewType("KEYS_ONLY")))
+                .tableDescription().latestStreamArn();
+        put("c", "Cy");
+        assertEquals(List.of(first, second, third), listed(), "three streams, listed in the order they were made");
+        List<String> labels = streams.listStreams(l -> l.tableName("users")).streams().stream().map(s -> s.streamLabel()).toList();
+        assertEquals(3, labels.stream().distinct().count());
+        labels.forEach(label -> assertTrue(label.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}"), label));
+        assertTrue(labels.get(0).compareTo(labels.get(1)) < 0 && labels.get(1).compareTo(labels.get(2)) < 0, labels.toString());
+        assertEquals(List.of("DISABLED", "DISABLED", "ENABLED"), List.of(status(first), status(second), status(third)));
+        assertEquals(List.of(List.of("a"), List.of("b"), List.of("c")), List.of(ids(all(first)), ids(all(second)), ids(all(third))));
     }
 
     /**

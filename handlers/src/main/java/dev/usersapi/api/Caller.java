@@ -26,8 +26,16 @@ public record Caller(String subject, Set<String> scopes) {
         return accepted.stream().anyMatch(scopes::contains);
     }
 
-    /** Whether this caller may see and change a user with this owner: its own, or any as admin. */
+    /**
+     * The owner a user must have for this caller to see or change it: its own subject, or none
+     * required as admin. Writes carry it as their condition; reads filter with {@link #mayAccess}.
+     */
+    java.util.Optional<String> requiredOwner() {
+        return isAdmin() ? java.util.Optional.empty() : java.util.Optional.of(subject);
+    }
+
+    /** Whether this caller may see and change a user with this owner. */
     boolean mayAccess(java.util.Optional<String> owner) {
-        return isAdmin() || owner.filter(subject::equals).isPresent();
+        return requiredOwner().map(required -> owner.filter(required::equals).isPresent()).orElse(true);
     }
 }

@@ -128,7 +128,7 @@ public final class UsersApi {
         Instant now = clock.instant();
         String id = matched.pathParameters().getOrDefault("id", "");
         // Whose users a change may touch: any, for an administrator; otherwise only the caller's own.
-        Optional<String> owner = caller.isAdmin() ? Optional.empty() : Optional.of(caller.subject());
+        Optional<String> owner = caller.requiredOwner();
         return switch (route) {
             case CREATE_USER -> {
                 NewUser newUser = UserBodies.newUser(request.jsonBody(JSON));

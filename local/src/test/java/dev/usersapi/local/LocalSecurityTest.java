@@ -377,6 +377,14 @@ class LocalSecurityTest {
     void theGatewayListensOnLoopbackOnlyAndDynamoDbHasNoPort() throws Exception {
         assertEquals("127.0.0.1", stack.baseUrl().getHost());
         assertTrue(stack.dynamoDbEndpoint().isEmpty(), "the engine opens no port unless --dynamodb-port asks");
+        // The kernel's own table of listening sockets: a wildcard bind (0.0.0.0, ::) shows there even on a host with no other address.
+        Path table = Path.of("/proc/net/tcp");
+        if (Files.isReadable(table)) {
+            // The kernel's hex of 127.0.0.1: in tcp, or IPv4-mapped (::ffff:127.0.0.1) in tcp6 where the JVM opened a dual-stack socket.
+            List<String> loopback = List.of("0100007F", "0000000000000000FFFF00000100007F");
+            List<String> bound = listeningAddresses(stack.baseUrl().getPort());
+            assertTrue(!bound.isEmpty() && loopback.containsAll(bound), "the gateway's port is bound to 127.0.0.1 alone, not " + bound);
+        }
         for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(network.getInetAddresses())) {
                 if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
@@ -388,6 +396,25 @@ class LocalSecurityTest {
                 }
             }
         }
+    }
+
+    /** The local addresses listening on this port, as /proc/net/tcp and tcp6 list them (state 0A is LISTEN). */
+    private static List<String> listeningAddresses(int port) throws java.io.IOException {
+        List<String> addresses = new java.util.ArrayList<>();
+        String hexPort = String.format("%04X", port);
+        for (String name : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path table = Path.of(name);
+            if (!Files.isReadable(table)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(table)) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 3 && fields[3].equals("0A") && fields[1].endsWith(":" + hexPort)) {
+                    addresses.add(fields[1].substring(0, fields[1].indexOf(':')));
+                }
+            }
+        }
+        return addresses;
     }
 
     @Test

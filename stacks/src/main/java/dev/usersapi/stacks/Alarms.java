@@ -80,10 +80,8 @@ public final class Alarms extends ComponentResource {
                 "IF(requests >= 20, 100 * errors / requests, 0)", 60, 5, 3, 5.0, ordered(
                         "errors", new Metric("AWS/ApiGateway", "5xx", api),
                         "requests", new Metric("AWS/ApiGateway", "Count", api)), "Sum");
-        new MetricAlarm(name + "-api-p99-latency", base("API p99 latency above a tenth of the function timeout for 15 minutes. Runbook: " + RUNBOOK + "api-p99-latency")
-                .namespace("AWS/ApiGateway").metricName("Latency").dimensions(OutputMaps.resolve(api))
-                .extendedStatistic("p99").period(300).evaluationPeriods(3).datapointsToAlarm(3)
-                .threshold(apiTimeoutMs / 10.0).build(), children);
+        simpleAlarm(name + "-api-p99-latency", "API p99 latency above a tenth of the function timeout for 15 minutes",
+                new Metric("AWS/ApiGateway", "Latency", api), "p99", 300, 3, 3, apiTimeoutMs / 10.0);
         // Authorizer and scope refusals, counted from the access log: a spike is a misconfigured client or someone probing.
         new LogMetricFilter(name + "-auth-rejections", LogMetricFilterArgs.builder()
                 .logGroupName(watched.api().accessLogGroupName())
@@ -162,13 +160,16 @@ public final class Alarms extends ComponentResource {
                 .tags(tags);
     }
 
+    /** {@code statistic}: one of CloudWatch's statistics (Sum, Maximum, ...) or a percentile (p99), which CloudWatch takes as an extended statistic. */
     private void simpleAlarm(String name, String description, Metric metric, String statistic, int period, int evaluationPeriods,
                              int datapointsToAlarm, double threshold) {
-        new MetricAlarm(name, base(description + ". Runbook: " + RUNBOOK + shortName(name))
+        MetricAlarmArgs.Builder alarm = base(description + ". Runbook: " + RUNBOOK + shortName(name))
                 .namespace(metric.namespace())
                 .metricName(metric.name())
-                .dimensions(OutputMaps.resolve(metric.dimensions()))
-                .statistic(statistic)
+                .dimensions(OutputMaps.resolve(metric.dimensions()));
+        boolean percentile = statistic.matches("p[0-9]+(\\.[0-9]+)?");
+        alarm = percentile ? alarm.extendedStatistic(statistic) : alarm.statistic(statistic);
+        new MetricAlarm(name, alarm
                 .period(period)
                 .evaluationPeriods(evaluationPeriods)
                 .datapointsToAlarm(datapointsToAlarm)

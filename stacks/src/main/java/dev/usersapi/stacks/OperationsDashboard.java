@@ -18,9 +18,8 @@ final class OperationsDashboard {
 
     static Dashboard define(String name, String stack, Alarms.Watched watched) {
         Output<String> body = Output.all(List.of(watched.api().id(), watched.api().stageName(), watched.apiFunction().functionName(),
-                        watched.streamFunction().functionName(), watched.consumer().failureQueueName(), watched.table().name(), watched.table().arn()))
-                // A metric widget names its region; the table's ARN carries the stack's.
-                .applyValue(values -> body(values.get(6).split(":")[3], values.get(0), values.get(1), values.get(2), values.get(3),
+                        watched.streamFunction().functionName(), watched.consumer().failureQueueName(), watched.table().name()))
+                .applyValue(values -> body(watched.settings().region(), values.get(0), values.get(1), values.get(2), values.get(3),
                         values.get(4), values.get(5)));
         return new Dashboard(name, DashboardArgs.builder().dashboardName("users-api-" + stack).dashboardBody(body).build());
     }

@@ -1,6 +1,5 @@
 package dev.usersapi.stacks;
 
-import dev.usersapi.declaration.StackDeclarationException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +32,6 @@ final class Placeholders {
             }
         }
         return Optional.empty();
-    }
-
-    /** The value, unless it is a placeholder: then the stack is refused with the setting's name. */
-    static String refuse(String stack, String setting, String value) {
-        in(value).ifPresent(placeholder -> {
-            throw new StackDeclarationException(setting + " of stack " + stack + " is a placeholder ('" + placeholder + "' in " + value
-                    + "): set the real value in stacks/Pulumi." + stack + ".yaml before this stack is deployed");
-        });
-        return value;
     }
 
     /** Every string under a config value that is a placeholder, added to {@code found} as "setting: value". */

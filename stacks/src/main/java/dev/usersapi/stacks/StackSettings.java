@@ -36,16 +36,6 @@ public record StackSettings(
     /** The config keys of the project namespace this program reads, without the {@code users-api:} prefix. */
     public static final List<String> KEYS = List.of("table", "idempotencyTable", "streamConsumer", "functions", "api", "alarms", "protectData", "backup");
 
-    /**
-     * The value of a setting, unless it is a placeholder ({@code REPLACEME}, {@code your-org}, an
-     * AWS documentation account id, an {@code example.com} host): then the stack is refused with a
-     * message that names the setting. Every setting of the stack file is checked at start; a
-     * value from elsewhere (an environment variable, a secret) is checked with this.
-     */
-    public static String requireReal(String stack, String setting, String value) {
-        return Placeholders.refuse(stack, setting, value);
-    }
-
     /** The AWS provider's region setting, which the program reads too. */
     public static final String REGION_KEY = "aws:region";
 
@@ -106,6 +96,7 @@ public record StackSettings(
                 "applicationLogLevel", "api", "stream");
         ConfigSection api = file.section("users-api:api").allowOnly("throttle", "routeThrottles", "accessLogRetentionDays", "cors", "jwt");
         ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
+        Throttle stage = new Throttle(throttle.integer("burstLimit", 100, 1, 100_000), throttle.integer("rateLimit", 50, 1, 100_000));
         ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled", "subscriptions");
         List<String> placeholders = new java.util.ArrayList<>();
         for (String key : KEYS) {
@@ -127,15 +118,15 @@ public record StackSettings(
                         function(functions.section("api"), 1024, 10, 10),
                         function(functions.section("stream"), 512, 30, 2)),
                 new Api(
-                        throttle.integer("burstLimit", 100, 1, 100_000),
-                        throttle.integer("rateLimit", 50, 1, 100_000),
+                        stage.burstLimit(),
+                        stage.rateLimit(),
                         logRetention(api, "accessLogRetentionDays"),
                         api.optionalSection("cors").map(cors -> {
                             cors.allowOnly("allowOrigins", "maxAgeSeconds");
                             return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
                         }),
                         api.optionalSection("jwt").map(StackSettings::externalIssuer),
-                        routeThrottles(api.section("routeThrottles"), throttle)),
+                        routeThrottles(api.section("routeThrottles"), stage)),
                 new Alarms(alarms.bool("enabled", false), alarms.sections("subscriptions").stream().map(subscription -> {
                     subscription.allowOnly("protocol", "endpoint");
                     return new Subscription(subscription.oneOf("protocol", "email", SUBSCRIPTION_PROTOCOLS), subscription.string("endpoint"));
@@ -212,9 +203,9 @@ public record StackSettings(
     }
 
     /** Each route's throttle must be lower than the stage's: a higher one would be capped by the stage's anyway. */
-    private static java.util.Map<String, Throttle> routeThrottles(ConfigSection section, ConfigSection stage) {
-        int stageBurst = stage.integer("burstLimit", 100, 1, 100_000);
-        int stageRate = stage.integer("rateLimit", 50, 1, 100_000);
+    private static java.util.Map<String, Throttle> routeThrottles(ConfigSection section, Throttle stage) {
+        int stageBurst = stage.burstLimit();
+        int stageRate = (int) stage.rateLimit();
         java.util.Map<String, Throttle> throttles = new java.util.TreeMap<>();
         for (String routeKey : section.keys()) {
             ConfigSection route = section.section(routeKey).allowOnly("burstLimit", "rateLimit");

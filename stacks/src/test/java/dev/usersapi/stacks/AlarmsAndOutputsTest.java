@@ -75,6 +75,35 @@ class AlarmsAndOutputsTest {
         assertEquals(Set.of("AWS/ApiGateway", "AWS/DynamoDB", "AWS/Lambda", "AWS/SQS", "users-api"), namespaces);
     }
 
+    /** CloudWatch refuses an alarm naming both statistics, neither, or one it does not know: the p99 alarm is the percentile one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "prod"})
+    void everyAlarmNamesOneStatisticCloudWatchAccepts(String stack) {
+        JsonObject rule = readJson(AlarmsAndOutputsTest.class.getResourceAsStream("cloudwatch-metrics.json")).getAsJsonObject("alarmStatistics");
+        Set<String> statistics = new HashSet<>();
+        rule.getAsJsonArray("statistic").forEach(statistic -> statistics.add(statistic.getAsString()));
+        java.util.regex.Pattern percentile = java.util.regex.Pattern.compile(rule.get("extendedStatistic").getAsString());
+        Set<String> percentiles = new TreeSet<>();
+        for (MetricAlarm alarm : StackRuns.of(stack).all(MetricAlarm.class)) {
+            String name = alarm.pulumiResourceName();
+            var statistic = optional(alarm.statistic());
+            var extended = optional(alarm.extendedStatistic());
+            if (optional(alarm.metricName()).isPresent()) {
+                assertTrue(statistic.isPresent() != extended.isPresent(), name + " names " + statistic + " and " + extended + ": exactly one, says PutMetricAlarm");
+                statistic.ifPresent(value -> assertTrue(statistics.contains(value), name + "'s statistic " + value + " is not one of " + statistics));
+                extended.ifPresent(value -> assertTrue(percentile.matcher(value).matches(), name + "'s extended statistic " + value + " is no percentile"));
+                extended.ifPresent(value -> percentiles.add(name));
+            } else {
+                assertTrue(statistic.isEmpty() && extended.isEmpty(), name + " is metric math: its queries carry the statistic");
+                for (MetricAlarmMetricQuery query : optional(alarm.metricQueries()).orElse(List.of())) {
+                    query.metric().ifPresent(metric -> assertTrue(statistics.contains(metric.stat()) || percentile.matcher(metric.stat()).matches(),
+                            name + "'s query " + query.id() + " has stat " + metric.stat()));
+                }
+            }
+        }
+        assertEquals(1, percentiles.size(), "the p99 latency alarm alone is a percentile: " + percentiles);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"staging", "prod"})
     void alarmsWatchTheSymptomsTheReviewAskedFor(String stack) {

@@ -73,11 +73,7 @@ class PlaceholdersTest {
     }
 
     @Test
-    void aSettingReadElsewhereIsRefusedTheSameWay() {
-        var refused = assertThrows(StackDeclarationException.class, () -> StackSettings.requireReal("prod", "USERS_API_ISSUER",
-                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_REPLACEME"));
-        assertEquals("USERS_API_ISSUER of stack prod is a placeholder ('REPLACEME' in https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_REPLACEME):"
-                + " set the real value in stacks/Pulumi.prod.yaml before this stack is deployed", refused.getMessage());
+    void placeholdersAreToldFromRealValues() {
         for (String placeholder : List.of("your-org", "123456789012", "https://issuer.example.com/", "CHANGEME", "<account-id>")) {
             assertTrue(Placeholders.in("x " + placeholder).isPresent(), placeholder);
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.usersapi.engine.json.JsonTrees;
 import dev.usersapi.engine.stream.TableStream;
 import dev.usersapi.engine.table.DynamoDbException;
-import dev.usersapi.engine.table.Table;
 import dev.usersapi.engine.value.AttributeValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,9 +42,12 @@ final class StreamOperations {
         };
     }
 
+    private TableOperations.KeptStream kept(String arn) {
+        return tables.stream(arn).orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
+    }
+
     private TableStream stream(String arn) {
-        return tables.tableOfStream(arn).flatMap(table -> table.stream(arn))
-                .orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
+        return kept(arn).stream();
     }
 
     /**
@@ -60,9 +62,10 @@ final class StreamOperations {
         Optional<String> start = Requests.optionalString(request, "ExclusiveStartStreamArn");
         int limit = request.path("Limit").asInt(100);
         java.util.TreeMap<String, ObjectNode> listed = new java.util.TreeMap<>();
-        tables.tables().stream().filter(t -> table.map(t.name()::equals).orElse(true))
-                .forEach(t -> t.streams().forEach(stream -> listed.put(stream.arn(), JsonTrees.object().put("StreamArn", stream.arn())
-                        .put("TableName", t.name()).put("StreamLabel", stream.label()))));
+        // A deleted table's stream is listed under its name until it is gone (RetiredStreams).
+        tables.streams().stream().filter(kept -> table.map(kept.tableName()::equals).orElse(true))
+                .forEach(kept -> listed.put(kept.stream().arn(), JsonTrees.object().put("StreamArn", kept.stream().arn())
+                        .put("TableName", kept.tableName()).put("StreamLabel", kept.stream().label())));
         ObjectNode answer = JsonTrees.object();
         ArrayNode streams = answer.putArray("Streams");
         for (ObjectNode stream : start.map(arn -> listed.tailMap(arn, false)).orElse(listed).values()) {
@@ -77,17 +80,17 @@ final class StreamOperations {
 
     private ObjectNode describe(JsonNode request) {
         String arn = Requests.string(request, "StreamArn");
-        Table table = tables.tableOfStream(arn).orElseThrow(() -> DynamoDbException.notFound("Requested resource not found: Stream: " + arn + " not found"));
-        TableStream stream = table.stream(arn).orElseThrow();
+        TableOperations.KeptStream kept = kept(arn);
+        TableStream stream = kept.stream();
         ObjectNode answer = JsonTrees.object();
         ObjectNode description = answer.putObject("StreamDescription");
         description.put("StreamArn", stream.arn()).put("StreamLabel", stream.label())
-                .put("StreamStatus", table.streaming() && table.stream().get() == stream ? "ENABLED" : "DISABLED")
+                .put("StreamStatus", kept.enabled() ? "ENABLED" : "DISABLED")
                 .put("StreamViewType", stream.viewType()).put("CreationRequestDateTime", stream.created().toEpochMilli() / 1000.0)
-                .put("TableName", table.name());
+                .put("TableName", kept.tableName());
         ArrayNode key = description.putArray("KeySchema");
-        key.addObject().put("AttributeName", table.key().hashName()).put("KeyType", "HASH");
-        table.key().rangeName().ifPresent(range -> key.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
+        key.addObject().put("AttributeName", kept.hashName()).put("KeyType", "HASH");
+        kept.rangeName().ifPresent(range -> key.addObject().put("AttributeName", range).put("KeyType", "RANGE"));
         ArrayNode shards = description.putArray("Shards");
         Optional<String> exclusiveStart = Optional.ofNullable(request.path("ExclusiveStartShardId").textValue());
         boolean listing = exclusiveStart.isEmpty();

@@ -31,16 +31,22 @@ final class TableOperations {
     private final Clock clock;
     private final Store store;
     private final long itemCollectionLimit;
+    private final RetiredStreams retired;
+    /** Per table name, the instant its newest stream is labelled with: labels rise strictly, so no two streams share an ARN. */
+    private final Map<String, java.time.Instant> labelled = new java.util.concurrent.ConcurrentHashMap<>();
 
     TableOperations(Map<String, Table> catalog, Clock clock, Store store, long itemCollectionLimit) {
         this.itemCollectionLimit = itemCollectionLimit;
         this.catalog = catalog;
         this.clock = clock;
         this.store = store;
+        this.retired = new RetiredStreams(store);
     }
 
     /** The tables the store holds, with their settings and items, as they were when last written. */
     void restore() {
+        retired.restore(clock);
+        retired.kept().forEach(each -> labelled(each.tableName(), each.stream()));
         store.tables().forEach((name, saved) -> {
             JsonNode record;
             try {
@@ -95,8 +101,11 @@ final class TableOperations {
             stream.ifPresent(restored -> {
                 table.stream(Optional.of(restored));
                 if (!savedStream.path("streaming").asBoolean(true)) {
+                    // Disabled when it was, so it is gone 24 hours after that, not after the reopen (definitions saved before they named the time: now).
+                    restored.close(savedStream.has("closed") ? java.time.Instant.ofEpochMilli(savedStream.path("closed").asLong()) : clock.instant());
                     table.stream(Optional.empty());
                 }
+                labelled(name, restored);
             });
             // Streams replaced by a later one, kept (disabled) for 24 hours: few records, read here.
             List<dev.usersapi.engine.stream.TableStream> replaced = new java.util.ArrayList<>();
@@ -106,6 +115,7 @@ final class TableOperations {
                 kept.restore();
                 kept.close(java.time.Instant.ofEpochMilli(earlier.path("closed").asLong()));
                 replaced.add(kept);
+                labelled(name, kept);
             }
             table.replacedStreams(replaced);
             definitions.put(name, record.path("request"));
@@ -126,8 +136,11 @@ final class TableOperations {
         ObjectNode tags = saved.putObject("tags");
         settings.tags().forEach(tags::put);
         Optional.ofNullable(timeToLive.get(table.name())).ifPresent(ttl -> record.put("timeToLiveAttribute", ttl.get("AttributeName")));
-        table.stream().ifPresent(stream -> record.putObject("stream").put("arn", stream.arn()).put("label", stream.label())
-                .put("viewType", stream.viewType()).put("created", stream.created().toEpochMilli()).put("streaming", table.streaming()));
+        table.stream().ifPresent(stream -> {
+            ObjectNode latest = record.putObject("stream").put("arn", stream.arn()).put("label", stream.label())
+                    .put("viewType", stream.viewType()).put("created", stream.created().toEpochMilli()).put("streaming", table.streaming());
+            stream.closed().ifPresent(closed -> latest.put("closed", closed.toEpochMilli()));
+        });
         List<dev.usersapi.engine.stream.TableStream> replaced = table.replacedStreams();
         if (!replaced.isEmpty()) {
             ArrayNode earlier = record.putArray("replacedStreams");
@@ -199,16 +212,41 @@ final class TableOperations {
         }
     }
 
-    /** A new stream for the table, labelled with its creation time as DynamoDB labels streams. */
+    /**
+     * A new stream for the table, labelled with its creation time to the millisecond, as DynamoDB
+     * labels streams (an ISO 8601 time, the ARN's last part). A table deleted and made again, or a
+     * stream disabled and enabled again, within one millisecond would repeat a label, and with it
+     * the ARN of a stream still kept: such a stream is labelled a millisecond after the last.
+     */
     private dev.usersapi.engine.stream.TableStream newStream(Table table, String viewType) {
-        java.time.Instant now = clock.instant();
-        String label = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC).format(now);
-        return new dev.usersapi.engine.stream.TableStream(arn(table.name()) + "/stream/" + label, label, viewType, now, clock, store);
+        java.time.Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        java.time.Instant at = labelled.merge(table.name(), now, (last, next) -> next.isAfter(last) ? next : last.plusMillis(1));
+        String label = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC).format(at);
+        return new dev.usersapi.engine.stream.TableStream(arn(table.name()) + "/stream/" + label, label, viewType, at, clock, store);
     }
 
-    /** The table's stream, for the Streams API: by its ARN. */
-    Optional<Table> tableOfStream(String streamArn) {
-        return catalog.values().stream().filter(table -> table.stream(streamArn).isPresent()).findFirst();
+    private void labelled(String table, dev.usersapi.engine.stream.TableStream stream) {
+        labelled.merge(table, stream.created().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** A stream as the Streams API describes it: its table's name and key, and whether it records. */
+    record KeptStream(dev.usersapi.engine.stream.TableStream stream, String tableName, String hashName, Optional<String> rangeName, boolean enabled) {}
+
+    /** Every stream kept: the tables' own, and those of deleted tables for 24 hours after. */
+    List<KeptStream> streams() {
+        List<KeptStream> all = new ArrayList<>();
+        for (Table table : catalog.values()) {
+            Optional<dev.usersapi.engine.stream.TableStream> latest = table.streaming() ? table.stream() : Optional.empty();
+            table.streams().forEach(stream -> all.add(new KeptStream(stream, table.name(), table.key().hashName(), table.key().rangeName(),
+                    latest.filter(stream::equals).isPresent())));
+        }
+        retired.kept().forEach(each -> all.add(new KeptStream(each.stream(), each.tableName(), each.hashName(), each.rangeName(), false)));
+        return all;
+    }
+
+    /** The stream with this ARN, if it is kept. */
+    Optional<KeptStream> stream(String streamArn) {
+        return streams().stream().filter(each -> each.stream().arn().equals(streamArn)).findFirst();
     }
 
     /**
@@ -441,8 +479,7 @@ final class TableOperations {
         Table table = table(request);
         catalog.remove(table.name());
         definitions.remove(table.name());
-        // The table's streams go with it, and their records with them.
-        store.dropTable(table.name(), table.streams().stream().map(dev.usersapi.engine.stream.TableStream::arn).toList());
+        retired.retire(table);
         ObjectNode answer = JsonTrees.object();
         ObjectNode description = description(table);
         description.put("TableStatus", "DELETING");

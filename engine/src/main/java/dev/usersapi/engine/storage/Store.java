@@ -13,8 +13,17 @@ public interface Store extends AutoCloseable {
 
     void saveTable(String name, String definition);
 
-    /** Drops a table's definition and items, and the records of its streams ({@code streams}: their ARNs). */
-    void dropTable(String name, java.util.Collection<String> streams);
+    /**
+     * Drops a table's definition and items, in one atomic write with {@code retired}: its streams
+     * (ARN to their description) kept with their records after the table, DISABLED, for 24 hours.
+     */
+    void dropTable(String name, Map<String, String> retired);
+
+    /** The streams of deleted tables still kept: ARN to the description {@link #dropTable} saved. */
+    Map<String, String> retiredStreams();
+
+    /** Drops a stream that is gone: its records, and its description if a deleted table left it. */
+    void dropStream(String stream);
 
     /** An item as stored: the store's own key for it, to read it again, and the item as DynamoDB JSON. */
     record Row(byte[] key, byte[] item) {}
@@ -86,7 +95,14 @@ public interface Store extends AutoCloseable {
             public void saveTable(String name, String definition) {
             }
 
-            public void dropTable(String name, java.util.Collection<String> streams) {
+            public void dropTable(String name, Map<String, String> retired) {
+            }
+
+            public Map<String, String> retiredStreams() {
+                return Map.of();
+            }
+
+            public void dropStream(String stream) {
             }
 
             public void items(String table, java.util.function.Consumer<Row> each) {

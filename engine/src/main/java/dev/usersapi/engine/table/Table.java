@@ -453,11 +453,16 @@ public final class Table {
         return stream;
     }
 
-    /** The streams replaced by later ones and still kept (disabled less than 24 hours ago), oldest first. */
+    /**
+     * The streams replaced by later ones and still kept (disabled less than 24 hours ago), oldest
+     * first. One found gone takes its records off the disk with it.
+     */
     public List<dev.usersapi.engine.stream.TableStream> replacedStreams() {
-        List<dev.usersapi.engine.stream.TableStream> kept = replaced.stream().filter(earlier -> !earlier.expired()).toList();
-        if (kept.size() < replaced.size()) {
+        List<dev.usersapi.engine.stream.TableStream> seen = replaced;
+        List<dev.usersapi.engine.stream.TableStream> kept = seen.stream().filter(earlier -> !earlier.expired()).toList();
+        if (kept.size() < seen.size()) {
             replaced = kept;
+            seen.stream().filter(dev.usersapi.engine.stream.TableStream::expired).forEach(gone -> store.dropStream(gone.arn()));
         }
         return kept;
     }
@@ -467,10 +472,13 @@ public final class Table {
         replaced = List.copyOf(earlier);
     }
 
-    /** Every stream of the table still kept, oldest first: the replaced ones, then the latest. */
+    /**
+     * Every stream of the table still kept, oldest first: the replaced ones, then the latest,
+     * unless it was disabled 24 hours ago or more (DescribeTable still names it as the latest).
+     */
     public List<dev.usersapi.engine.stream.TableStream> streams() {
         List<dev.usersapi.engine.stream.TableStream> all = new java.util.ArrayList<>(replacedStreams());
-        stream.ifPresent(all::add);
+        stream.filter(latest -> !latest.expired()).ifPresent(all::add);
         return all;
     }
 

@@ -1,0 +1,157 @@
+// bin/replay-stream-failures cloud, run as an operator runs it: the AWS CLI on PATH is a stand-in
+// (delivery/fakes/aws) holding the failure queue and the stream function to the shapes the CLI's
+// and the services' documentation give (delivery/test/aws-cli.json), and the stream is the
+// project's own engine over DynamoDB Streams' wire protocol, where the script's replay
+// (local/.../streams/FailureReplay, AWS SDK) reads it through AWS_ENDPOINT_URL_DYNAMODB_STREAMS.
+// The queue's messages are Lambda's documented on-failure records naming ranges of that stream.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { ROOT } from "./repo.mjs";
+
+const JAR = path.join(ROOT, "local", "target", "users-api-local.jar");
+const RULES = JSON.parse(fs.readFileSync(path.join(ROOT, "delivery", "test", "aws-cli.json"), "utf8"));
+const QUEUE = "https://sqs.us-east-1.amazonaws.com/000000000000/users-api-stream-failures";
+const FUNCTION = "users-stream-3f2a";
+
+let engine;
+let endpoint;
+let work;
+
+/** One call of DynamoDB's or DynamoDB Streams' JSON protocol to the engine. */
+async function call(target, body) {
+    const response = await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
+        body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    assert.ok(response.ok, `${target}: ${JSON.stringify(answer)}`);
+    return answer;
+}
+
+/** Lambda's documented on-failure record for the records first..last of one shard. */
+function failure(streamArn, shardId, records, startSequenceNumber = records[0].dynamodb.SequenceNumber) {
+    const record = structuredClone(RULES.onFailureRecord.example);
+    Object.assign(record.DDBStreamBatchInfo, {
+        shardId, streamArn, startSequenceNumber, endSequenceNumber: records.at(-1).dynamodb.SequenceNumber, batchSize: records.length,
+    });
+    return JSON.stringify(record);
+}
+
+function replay(state) {
+    const statePath = path.join(work, "aws.json");
+    fs.writeFileSync(statePath, JSON.stringify({ invocations: [], ...state }));
+    // Only what an operator's shell would carry: credentials, and no region, endpoint or profile of this machine's.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_")));
+    Object.assign(env, {
+        PATH: `${path.join(ROOT, "delivery", "fakes")}:${process.env.PATH}`,
+        FAKE_AWS_STATE: statePath,
+        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_CONFIG_FILE: path.join(work, "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-credentials"),
+        AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoint,
+    });
+    return new Promise((resolve) => {
+        const child = spawn("bash", [path.join(ROOT, "bin", "replay-stream-failures"), "cloud", QUEUE, `${FUNCTION}:live`], { env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => { stdout += chunk; });
+        child.stderr.on("data", (chunk) => { stderr += chunk; });
+        child.on("close", (status) => resolve({ status, stdout, stderr, state: JSON.parse(fs.readFileSync(statePath, "utf8")) }));
+    });
+}
+
+before(async () => {
+    assert.ok(fs.existsSync(JAR), `${JAR} is missing: the replay runs from the local stack's jar (mvn -pl local -am package, or the whole build)`);
+    engine = spawn("java", ["-cp", JAR, "dev.usersapi.engine.wire.StandaloneEngine", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+    endpoint = await new Promise((resolve, reject) => {
+        let seen = "";
+        engine.stdout.on("data", (chunk) => {
+            seen += chunk;
+            const match = /engine listening on (\S+)/.exec(seen);
+            if (match) {
+                resolve(match[1]);
+            }
+        });
+        engine.on("exit", (code) => reject(new Error(`the engine stopped (${code}) before listening`)));
+    });
+});
+
+after(() => engine?.kill());
+
+beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "replay-"));
+});
+
+describe("bin/replay-stream-failures cloud", () => {
+    it("replays each failed batch with the records of exactly its range, and removes only what the function took", async () => {
+        const table = `users-${Date.now()}`;
+        const created = await call("DynamoDB_20120810.CreateTable", {
+            TableName: table, BillingMode: "PAY_PER_REQUEST",
+            AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+            StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+        });
+        const streamArn = created.TableDescription.LatestStreamArn;
+        for (let i = 0; i < 7; i++) {
+            await call("DynamoDB_20120810.PutItem", { TableName: table, Item: { id: { S: `u${i}` }, email: { S: `u${i}@example.com` } } });
+        }
+        const shardId = (await call("DynamoDBStreams_20120810.DescribeStream", { StreamArn: streamArn })).StreamDescription.Shards[0].ShardId;
+        const { ShardIterator } = await call("DynamoDBStreams_20120810.GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" });
+        const records = (await call("DynamoDBStreams_20120810.GetRecords", { ShardIterator })).Records;
+        assert.equal(records.length, 7);
+        const before = (BigInt(records[0].dynamodb.SequenceNumber) - 1n).toString().padStart(records[0].dynamodb.SequenceNumber.length, "0");
+        const gone = streamArn.replace(`table/${table}/`, `table/${table}-deleted/`);
+        const messages = [
+            ["taken", failure(streamArn, shardId, records.slice(0, 2))],
+            // Older than anything the shard keeps, as a batch past the stream's 24 hours is: DynamoDB answers TrimmedDataAccessException.
+            ["trimmed", failure(streamArn, shardId, records.slice(0, 1), before)],
+            ["throttled", failure(streamArn, shardId, records.slice(2, 3))],
+            ["stream gone", failure(gone, shardId, records.slice(0, 1))],
+            ["function failed", failure(streamArn, shardId, records.slice(3, 4))],
+            ["item failed", failure(streamArn, shardId, records.slice(4, 6))],
+            ["taken too", failure(streamArn, shardId, records.slice(6, 7))],
+        ].map(([MessageId, Body]) => ({ MessageId, Body }));
+
+        const result = await replay({
+            queues: { [QUEUE]: { messages } },
+            functions: { [FUNCTION]: { outcomes: {
+                [records[2].eventID]: "TooManyRequestsException", [records[3].eventID]: "Unhandled", [records[5].eventID]: "batchItemFailure",
+            } } },
+        });
+
+        assert.equal(result.status, 1, `some batches were not replayed: exit status 1\n${result.stdout}\n${result.stderr}`);
+        const delivered = result.state.invocations.map(({ payload }) => payload.Records.map((record) => record.eventID));
+        assert.deepEqual(delivered, [records.slice(0, 2), records.slice(3, 4), records.slice(4, 6), records.slice(6, 7)]
+            .map((range) => range.map((record) => record.eventID)), "each replayable batch once, with exactly its range, in stream order; the throttled call reached no function");
+        for (const { function: invoked, qualifier, payload } of result.state.invocations) {
+            assert.equal(`${invoked}:${qualifier}`, `${FUNCTION}:live`);
+            for (const record of payload.Records) {
+                const read = records.find((candidate) => candidate.eventID === record.eventID);
+                assert.deepEqual(record.dynamodb.Keys, read.dynamodb.Keys);
+                assert.deepEqual(record.dynamodb.NewImage, read.dynamodb.NewImage);
+                assert.equal(record.dynamodb.SequenceNumber, read.dynamodb.SequenceNumber);
+                assert.equal(record.eventSourceARN, streamArn);
+                assert.equal(record.awsRegion, streamArn.split(":")[3], "the stream's region, whatever region the shell names");
+            }
+        }
+        assert.deepEqual(result.state.queues[QUEUE].messages.map((message) => message.MessageId),
+            ["trimmed", "throttled", "stream gone", "function failed", "item failed"], "a message is deleted only once the function took its batch");
+        assert.match(result.stderr, /past its 24-hour retention/);
+        assert.match(result.stderr, /no longer exists/);
+        assert.match(result.stderr, /TooManyRequestsException/);
+        assert.equal(result.stderr.match(/failed again/g)?.length, 2, result.stderr);
+        assert.match(result.stdout, /2 batch\(es\) replayed and removed, 5 left in the queue/);
+    });
+
+    it("says so and succeeds on an empty queue", async () => {
+        const result = await replay({ queues: { [QUEUE]: { messages: [] } }, functions: { [FUNCTION]: {} } });
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /the failure queue is empty/);
+        assert.deepEqual(result.state.invocations, []);
+    });
+});
