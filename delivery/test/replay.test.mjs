@@ -51,8 +51,8 @@ function replay(state) {
     Object.assign(env, {
         PATH: `${path.join(ROOT, "delivery", "fakes")}:${process.env.PATH}`,
         FAKE_AWS_STATE: statePath,
-        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_ACCESS_KEY_ID: "replay-test",
+        AWS_SECRET_ACCESS_KEY: "replay-test",
         AWS_CONFIG_FILE: path.join(work, "no-config"),
         AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-credentials"),
         AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoint,
