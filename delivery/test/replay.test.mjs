@@ -69,7 +69,7 @@ function replay(state) {
 
 before(async () => {
     assert.ok(fs.existsSync(JAR), `${JAR} is missing: the replay runs from the local stack's jar (mvn -pl local -am package, or the whole build)`);
-    engine = spawn("java", ["-cp", JAR, "dev.usersapi.engine.wire.StandaloneEngine", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+    engine = spawn("java", ["-XX:TieredStopAtLevel=1", "-cp", JAR, "dev.usersapi.engine.wire.StandaloneEngine", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
     endpoint = await new Promise((resolve, reject) => {
         let seen = "";
         engine.stdout.on("data", (chunk) => {
