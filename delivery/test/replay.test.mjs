@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { ROOT } from "./repo.mjs";
+import YAML from "yaml";
+import { ROOT, read } from "./repo.mjs";
 
 const JAR = path.join(ROOT, "local", "target", "users-api-local.jar");
 const RULES = JSON.parse(fs.readFileSync(path.join(ROOT, "delivery", "test", "aws-cli.json"), "utf8"));
@@ -50,8 +51,8 @@ function replay(state) {
     Object.assign(env, {
         PATH: `${path.join(ROOT, "delivery", "fakes")}:${process.env.PATH}`,
         FAKE_AWS_STATE: statePath,
-        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_ACCESS_KEY_ID: "replay-test",
+        AWS_SECRET_ACCESS_KEY: "replay-test",
         AWS_CONFIG_FILE: path.join(work, "no-config"),
         AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-credentials"),
         AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoint,
@@ -97,13 +98,13 @@ describe("bin/replay-stream-failures cloud", () => {
             StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
         });
         const streamArn = created.TableDescription.LatestStreamArn;
-        for (let i = 0; i < 7; i++) {
+        for (let i = 0; i < 8; i++) {
             await call("DynamoDB_20120810.PutItem", { TableName: table, Item: { id: { S: `u${i}` }, email: { S: `u${i}@example.com` } } });
         }
         const shardId = (await call("DynamoDBStreams_20120810.DescribeStream", { StreamArn: streamArn })).StreamDescription.Shards[0].ShardId;
         const { ShardIterator } = await call("DynamoDBStreams_20120810.GetShardIterator", { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" });
         const records = (await call("DynamoDBStreams_20120810.GetRecords", { ShardIterator })).Records;
-        assert.equal(records.length, 7);
+        assert.equal(records.length, 8);
         const before = (BigInt(records[0].dynamodb.SequenceNumber) - 1n).toString().padStart(records[0].dynamodb.SequenceNumber.length, "0");
         const gone = streamArn.replace(`table/${table}/`, `table/${table}-deleted/`);
         const messages = [
@@ -114,19 +115,24 @@ describe("bin/replay-stream-failures cloud", () => {
             ["stream gone", failure(gone, shardId, records.slice(0, 1))],
             ["function failed", failure(streamArn, shardId, records.slice(3, 4))],
             ["item failed", failure(streamArn, shardId, records.slice(4, 6))],
-            ["taken too", failure(streamArn, shardId, records.slice(6, 7))],
+            ["not a failure record", "a message someone sent to try the queue"],
+            ["slow", failure(streamArn, shardId, records.slice(6, 7))],
+            ["taken too", failure(streamArn, shardId, records.slice(7, 8))],
         ].map(([MessageId, Body]) => ({ MessageId, Body }));
 
+        // The prod stream function's timeout: a replay it runs to the end of must still be waited for, once.
+        const prodTimeout = YAML.parse(read("stacks/Pulumi.prod.yaml")).config["users-api:functions"].stream.timeoutSeconds;
         const result = await replay({
             queues: { [QUEUE]: { messages } },
             functions: { [FUNCTION]: { outcomes: {
                 [records[2].eventID]: "TooManyRequestsException", [records[3].eventID]: "Unhandled", [records[5].eventID]: "batchItemFailure",
+                [records[6].eventID]: { durationSeconds: prodTimeout },
             } } },
         });
 
         assert.equal(result.status, 1, `some batches were not replayed: exit status 1\n${result.stdout}\n${result.stderr}`);
         const delivered = result.state.invocations.map(({ payload }) => payload.Records.map((record) => record.eventID));
-        assert.deepEqual(delivered, [records.slice(0, 2), records.slice(3, 4), records.slice(4, 6), records.slice(6, 7)]
+        assert.deepEqual(delivered, [records.slice(0, 2), records.slice(3, 4), records.slice(4, 6), records.slice(6, 7), records.slice(7, 8)]
             .map((range) => range.map((record) => record.eventID)), "each replayable batch once, with exactly its range, in stream order; the throttled call reached no function");
         for (const { function: invoked, qualifier, payload } of result.state.invocations) {
             assert.equal(`${invoked}:${qualifier}`, `${FUNCTION}:live`);
@@ -140,15 +146,19 @@ describe("bin/replay-stream-failures cloud", () => {
             }
         }
         assert.deepEqual(result.state.queues[QUEUE].messages.map((message) => message.MessageId),
-            ["trimmed", "throttled", "stream gone", "function failed", "item failed"], "a message is deleted only once the function took its batch");
+            ["trimmed", "throttled", "stream gone", "function failed", "item failed", "not a failure record"],
+            "a message is deleted only once the function took its batch");
         assert.match(result.stderr, /past its 24-hour retention/);
         assert.match(result.stderr, /no longer exists/);
         assert.match(result.stderr, /TooManyRequestsException/);
+        assert.match(result.stderr, /not a DynamoDB stream failure record/);
         assert.equal(result.stderr.match(/failed again/g)?.length, 2, result.stderr);
-        assert.match(result.stdout, /2 batch\(es\) replayed and removed, 5 left in the queue/);
+        assert.match(result.stdout, /3 batch\(es\) replayed and removed, 6 left in the queue/);
     });
 
     it("says so and succeeds on an empty queue", async () => {
+        // The prod stream function's timeout: a replay it runs to the end of must still be waited for, once.
+        const prodTimeout = YAML.parse(read("stacks/Pulumi.prod.yaml")).config["users-api:functions"].stream.timeoutSeconds;
         const result = await replay({ queues: { [QUEUE]: { messages: [] } }, functions: { [FUNCTION]: {} } });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /the failure queue is empty/);
