@@ -44,9 +44,14 @@ final class LocalBenchmarks {
     }
 
     private LocalStack start(UserStreamHandler streamHandler) {
+        return start(streamHandler, LocalStack.Probes.NONE);
+    }
+
+    private LocalStack start(UserStreamHandler streamHandler, LocalStack.Probes probes) {
         LocalOptions defaults = LocalOptions.defaults();
         return LocalStack.start(new LocalOptions("dev", 0, true, Optional.empty(), OptionalInt.empty(), Optional.empty(), defaults.streamPollInterval(),
-                defaults.expiryInterval(), Optional.empty(), dev.usersapi.local.gateway.GatewayLimits.defaults()), layout, streamHandler, Clock.systemUTC());
+                defaults.expiryInterval(), Optional.empty(), dev.usersapi.local.gateway.GatewayLimits.defaults()), layout, streamHandler, Clock.systemUTC(),
+                probes);
     }
 
     private static UserStreamHandler quietStreamHandler() {
@@ -83,7 +88,8 @@ final class LocalBenchmarks {
 
     /** GET /users/{id} through the gateway against raw GetItem on the local stack's own database (the engine), same concurrency, same run. */
     Report.Section gatewayOverhead() throws Exception {
-        try (LocalStack stack = start(quietStreamHandler())) {
+        InSituCpu inSitu = new InSituCpu();
+        try (LocalStack stack = start(quietStreamHandler(), inSitu.probes())) {
             HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(stack.baseUrl().resolve("/users"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Load\",\"email\":\"load@example.com\"}")).build(),
@@ -136,7 +142,7 @@ final class LocalBenchmarks {
             List<Double> handlerUserCpu = new ArrayList<>();
             List<Double> rawCpu = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                GatewayCpu get = GatewayCpu.of(uri, threads, duration);
+                GatewayCpu get = GatewayCpu.of(uri, threads, duration, inSitu);
                 getCpu.add(get);
                 gatewayRates.add(get.rate());
                 Load rawRound = measuredLoop(threads, duration, rawGet);
@@ -146,7 +152,7 @@ final class LocalBenchmarks {
                 handlerRates.add(handlerLoad.rate());
                 handlerCpu.add(handlerLoad.microsPerRequest(handlerLoad.workers().totalNanos()));
                 handlerUserCpu.add(handlerLoad.microsPerRequest(handlerLoad.workers().userNanos()));
-                GatewayCpu notFound = GatewayCpu.of(gatewayOnly, threads, duration);
+                GatewayCpu notFound = GatewayCpu.of(gatewayOnly, threads, duration, inSitu);
                 notFoundCpu.add(notFound);
                 gatewayOnlyRates.add(notFound.rate());
                 withoutReadRates.add(loadGenerator(handlerWithoutRead, threads, duration));
@@ -158,17 +164,30 @@ final class LocalBenchmarks {
             double added = 1e6 / gateway - 1e6 / raw;
             double handlerCpuOwn = median(handlerCpu);
             // The gateway's own CPU: its event loops and function threads in user space, less the
-            // handler's own CPU (which runs on the function threads: the handler, the SDK, the engine).
-            double gatewayOwn = median(getCpu.stream().map(GatewayCpu::gatewayUserMicros).toList()) - median(handlerUserCpu);
+            // handler's own CPU on the same requests (the handler, the SDK, the engine: they run on
+            // the function threads), taken there by the probe around handleRequest.
+            double gatewayOwn = median(getCpu.stream().map(GatewayCpu::ownMicros).toList());
+            double handlerInSitu = median(getCpu.stream().map(GatewayCpu::handlerInSituMicros).toList());
+            double serializer = median(getCpu.stream().map(GatewayCpu::serializerMicros).toList());
             Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("gateway's own CPU: its event loops and function threads in user space, less the handler's (us per request)",
+            figures.put("gateway's own CPU: its event loops and function threads in user space, less the handler's on the same requests (us per request)",
                     String.format("%.1f", gatewayOwn));
-            figures.put("the handler's own CPU: the same GET straight into the handler, on its calling threads (us per request)",
+            figures.put("the handler's own CPU inside the gateway: thread CPU around handleRequest on the function threads, same requests (us per request)",
+                    String.format("%.1f", handlerInSitu));
+            figures.put("the handler's own CPU called directly: the same GET straight into the handler, on its calling threads (us per request)",
                     String.format("%.1f", handlerCpuOwn));
             figures.put("of the gateway's own CPU: Netty's event loops, user space (us per request)",
                     String.format("%.1f", median(getCpu.stream().map(GatewayCpu::ioUserMicros).toList())));
-            figures.put("of the gateway's own CPU: function threads outside the handler (the event's JSON, the Lambda runtime's serializer, the answer), user space (us per request)",
-                    String.format("%.1f", median(getCpu.stream().map(GatewayCpu::functionUserMicros).toList()) - median(handlerUserCpu)));
+            figures.put("of the gateway's own CPU: function threads outside the handler, user space (us per request)",
+                    String.format("%.1f", median(getCpu.stream().map(GatewayCpu::functionOutsideHandlerMicros).toList())));
+            figures.put("of that: the Lambda runtime's serializers, fromJson and toJson, kept for parity (us per request)",
+                    String.format("%.1f", serializer));
+            figures.put("the gateway's own code: its own CPU less the Lambda runtime's serializers (us per request)",
+                    String.format("%.1f", gatewayOwn - serializer));
+            figures.put("(upper bound, last session's figure) gateway's threads in user space less the handler called directly (us per request)",
+                    String.format("%.1f", median(getCpu.stream().map(GatewayCpu::gatewayUserMicros).toList()) - median(handlerUserCpu)));
+            figures.put("one reading of the thread's CPU, the probes' unit of cost (us; two per probe)",
+                    String.format("%.2f", InSituCpu.readingMicros()));
             figures.put("kernel on the gateway's threads: loopback TCP, epoll (us per request)",
                     String.format("%.1f", median(getCpu.stream().map(GatewayCpu::gatewayKernelMicros).toList())));
             figures.put("load generator's CPU: Java HttpClient's calling threads and its own, user and kernel (us per request)",
@@ -190,16 +209,18 @@ final class LocalBenchmarks {
             figures.put("gateway and handler without the read, its 400 (req/s)", Stats.of(withoutReadRates).toString());
             figures.put("warm-up rounds", Integer.toString(warmUpRounds));
             figures.put("load generator", wrkInstalled() ? "wrk" : "Java HttpClient (wrk not installed)");
-            return new Report.Section("gateway overhead", "gateway's own CPU per request <= the handler's own CPU per request",
-                    figures, gatewayOwn <= handlerCpuOwn,
+            return new Report.Section("gateway overhead", "gateway's own CPU per request <= the handler's own CPU per request, both inside the gateway",
+                    figures, gatewayOwn <= handlerInSitu,
                     threads + " connections against the gateway, " + threads + " threads of raw GetItem through the same in-process "
                             + "client the handler uses, " + rounds + " alternating rounds of " + duration.toSeconds() + " s each after "
                             + "warm-up rounds of " + warmUpRound.toSeconds() + " s until two agree within 5%, on the same 2 cores. "
                             + "A gateway request is HTTP, a payload 2.0 event to JSON and through the Lambda "
                             + "runtime's serializer, the handler's GetItem, and back. CPU per request is each group of threads' CPU "
                             + "time (ThreadMXBean, user and kernel apart) over the requests of the same round: the gateway's are its Netty "
-                            + "event loops (local-gateway-io) and function threads (local-gateway), less the handler's own CPU measured "
-                            + "on its calling threads; the load generator's are its calling threads and Java HttpClient's own; the "
+                            + "event loops (local-gateway-io) and function threads (local-gateway), less the handler's own CPU on the "
+                            + "same requests, taken on the function thread around handleRequest (and around the invocation, for the "
+                            + "Lambda runtime's serializers' share) by probes the benchmark wraps around the API function; the handler "
+                            + "called directly on its own threads is beside it; the load generator's are its calling threads and Java HttpClient's own; the "
                             + "process's come from /proc/self/stat. The load generator, the kernel's loopback TCP and the handler are "
                             + "outside the gateway's own figure: in API Gateway they are the client, the network and the integration "
                             + "(its Latency less IntegrationLatency is its own overhead; AWS publishes no figure for it). "
@@ -218,20 +239,22 @@ final class LocalBenchmarks {
 
     /** One round of GETs through the gateway, with the CPU each group of threads spent on it. */
     private record GatewayCpu(double rate, long requests, ThreadCpu.Cpu io, ThreadCpu.Cpu function, Optional<ThreadCpu.Cpu> loadGenerator,
-                              Optional<ThreadCpu.Cpu> process) {
-        static GatewayCpu of(URI uri, int connections, Duration duration) throws Exception {
+                              Optional<ThreadCpu.Cpu> process, InSituCpu.Totals inSitu) {
+        static GatewayCpu of(URI uri, int connections, Duration duration, InSituCpu probes) throws Exception {
+            InSituCpu.Totals inSituBefore = probes.totals();
             ThreadCpu.Snapshot before = ThreadCpu.snapshot();
             Optional<ThreadCpu.Cpu> processBefore = ThreadCpu.process();
             Optional<Double> byWrk = wrk(uri, connections, duration);
             Load load = byWrk.isPresent() ? new Load(byWrk.get(), Math.round(byWrk.get() * duration.toNanos() / 1e9), ThreadCpu.Cpu.NONE)
                     : measuredLoop(connections, duration, () -> HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()));
             ThreadCpu.Snapshot after = ThreadCpu.snapshot();
+            InSituCpu.Totals inSitu = probes.totals().minus(inSituBefore);
             Optional<ThreadCpu.Cpu> process = processBefore.flatMap(start -> ThreadCpu.process().map(end -> end.minus(start)));
             ThreadCpu.Cpu io = after.since(before, "local-gateway-io"::equals);
             ThreadCpu.Cpu function = after.since(before, "local-gateway"::equals);
             Optional<ThreadCpu.Cpu> generator = byWrk.isPresent() ? Optional.empty()
                     : Optional.of(load.workers().plus(after.since(before, name -> name.startsWith("HttpClient-"))));
-            return new GatewayCpu(load.rate(), Math.max(1, load.requests()), io, function, generator, process);
+            return new GatewayCpu(load.rate(), Math.max(1, load.requests()), io, function, generator, process, inSitu);
         }
 
         private double micros(long nanos) {
@@ -248,6 +271,23 @@ final class LocalBenchmarks {
 
         double gatewayUserMicros() {
             return micros(io.userNanos() + function.userNanos());
+        }
+
+        /** The handler's CPU on these requests, taken around handleRequest (user and kernel: it makes no system calls of its own). */
+        double handlerInSituMicros() {
+            return micros(inSitu.handlerNanos());
+        }
+
+        double functionOutsideHandlerMicros() {
+            return micros(function.userNanos() - inSitu.handlerNanos());
+        }
+
+        double ownMicros() {
+            return micros(io.userNanos() + function.userNanos() - inSitu.handlerNanos());
+        }
+
+        double serializerMicros() {
+            return micros(inSitu.invocationNanos() - inSitu.handlerNanos());
         }
 
         double gatewayKernelMicros() {

@@ -29,6 +29,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -72,6 +74,22 @@ public final class LocalStack implements AutoCloseable {
     /** With another stream handler, to watch what it receives, and a clock, to reach expiry without waiting. */
     public static LocalStack start(LocalOptions options, ProjectLayout layout,
                                    RequestHandler<DynamodbEvent, StreamsEventResponse> streamHandler, Clock clock) {
+        return start(options, layout, streamHandler, clock, Probes.NONE);
+    }
+
+    /**
+     * What a benchmark wraps around the API function to time its parts where they run, inside the
+     * gateway: the handler alone, and the invocation (the Lambda runtime's serializers and the
+     * handler). {@link #NONE} wraps nothing, so the request path pays nothing for them.
+     */
+    public record Probes(UnaryOperator<RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handler,
+                         UnaryOperator<BiFunction<byte[], com.amazonaws.services.lambda.runtime.Context, byte[]>> invocation) {
+        public static final Probes NONE = new Probes(UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** With probes around the API function (a benchmark's). */
+    public static LocalStack start(LocalOptions options, ProjectLayout layout,
+                                   RequestHandler<DynamodbEvent, StreamsEventResponse> streamHandler, Clock clock, Probes probes) {
         StackFile stack = StackFile.load(layout, options.stack());
         TableDeclaration table = stack.table();
         Path stackDirectory = options.dataDirectory().orElse(layout.root().resolve(".users-api").resolve(options.stack()));
@@ -97,14 +115,14 @@ public final class LocalStack implements AutoCloseable {
             Optional<JwtAuthorizer> authorizer = jwtAuthorizer(stack, options, clock);
             // As in the cloud, the function trusts the claims the gateway's authorizer passes; only the
             // open dev mode, with no authorizer in front, runs it with USERS_AUTHORIZATION=none.
-            var api = new LambdaInvoker<>(new UsersApiHandler(dynamo.client(),
+            var api = new LambdaInvoker<>(probes.handler().apply(new UsersApiHandler(dynamo.client(),
                     new UsersTableSettings(usersTable, emailIndex, table.retention(), keysTable,
                             idempotencyTable.retention().orElseThrow()), clock,
-                    authorizer.isPresent() ? Authorization.JWT : Authorization.NONE),
+                    authorizer.isPresent() ? Authorization.JWT : Authorization.NONE)),
                     APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class);
             Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", Route.Scopes.ALL, SAMPLE_TOKEN_LIFETIME));
             LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()),
-                    (byte[] event, com.amazonaws.services.lambda.runtime.Context context) -> api.invoke(event, context), authorizer,
+                    probes.invocation().apply(api::invoke), authorizer,
                     options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)));
 
             FailureDestination failures = new FailureDestination(dataDirectory.resolve("stream-failures.jsonl"));
