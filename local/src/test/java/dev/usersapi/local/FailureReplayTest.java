@@ -124,7 +124,7 @@ class FailureReplayTest {
         System.setOut(captured);
         System.setErr(captured);
         try {
-            return FailureReplay.write(new FailureReplay(table.streams()), failures, out, "local");
+            return FailureReplay.write(new FailureReplay(table.streams(), "local"), failures, out);
         } finally {
             System.setOut(original);
             System.setErr(originalErr);

@@ -111,6 +111,8 @@ final class IamEvaluation {
                 case "StringNotEquals" -> actual.isEmpty() || block.stream().noneMatch(c -> c.value().equals(actual.get()));
                 case "StringNotLike" -> actual.isEmpty() || block.stream().noneMatch(c -> matches(c.value(), actual.get(), false));
                 case "Bool" -> actual.isPresent() && block.stream().anyMatch(c -> c.value().equalsIgnoreCase(actual.get()));
+                // "true": the key is absent from the request; "false": it is present (IAM User Guide, "Condition operator to check existence of condition keys").
+                case "Null" -> block.stream().anyMatch(c -> c.value().equalsIgnoreCase("true") == actual.isEmpty());
                 default -> throw new IllegalArgumentException("condition operator " + operator + " is not evaluated here: add it to IamEvaluation");
             };
             if (!holds) {
@@ -122,11 +124,15 @@ final class IamEvaluation {
 
     /** IAM's wildcard match: {@code *} any run of characters, {@code ?} one character. */
     static boolean matches(String pattern, String value, boolean ignoreCase) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-        }
-        return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0)
-                .matcher(ignoreCase ? value.toLowerCase(Locale.ROOT) : value).matches();
+        Pattern compiled = PATTERNS.computeIfAbsent((ignoreCase ? "i:" : "s:") + pattern, key -> {
+            StringBuilder regex = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            }
+            return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+        });
+        return compiled.matcher(ignoreCase ? value.toLowerCase(Locale.ROOT) : value).matches();
     }
+
+    private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
 }
