@@ -5,8 +5,9 @@
 // (local/.../streams/FailureReplay, AWS SDK) reads it through AWS_ENDPOINT_URL_DYNAMODB_STREAMS.
 // The queue's messages are Lambda's documented on-failure records naming ranges of that stream.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
@@ -69,7 +70,7 @@ function replay(state) {
 
 before(async () => {
     assert.ok(fs.existsSync(JAR), `${JAR} is missing: the replay runs from the local stack's jar (mvn -pl local -am package, or the whole build)`);
-    engine = spawn("java", ["-cp", JAR, "dev.usersapi.engine.wire.StandaloneEngine", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+    engine = spawn("java", ["-XX:TieredStopAtLevel=1", "-cp", JAR, "dev.usersapi.engine.wire.StandaloneEngine", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
     endpoint = await new Promise((resolve, reject) => {
         let seen = "";
         engine.stdout.on("data", (chunk) => {
@@ -163,5 +164,115 @@ describe("bin/replay-stream-failures cloud", () => {
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /the failure queue is empty/);
         assert.deepEqual(result.state.invocations, []);
+    });
+});
+
+/** The real AWS CLIs here: Debian's (/usr/bin/aws, version 2, which .ci/run installs) and any other on PATH (pip's is version 1). */
+function realClis() {
+    const fakes = path.join(ROOT, "delivery", "fakes");
+    const onPath = spawnSync("bash", ["-c", "type -ap aws"], { encoding: "utf8" }).stdout.split("\n").filter((file) => file && !file.startsWith(fakes));
+    const found = new Map();
+    const files = new Set(["/usr/bin/aws", ...onPath].filter((file) => fs.existsSync(file)).map((file) => fs.realpathSync(file)));
+    for (const cli of files) {
+        const version = spawnSync(cli, ["--version"], { encoding: "utf8" });
+        const match = /aws-cli\/(\d+)\.\S+/.exec(`${version.stdout}${version.stderr}`);
+        if (version.status === 0 && match && !found.has(match[1])) {
+            found.set(match[1], { cli, version: match[0] });
+        }
+    }
+    return [...found.values()];
+}
+
+function xml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * SQS and Lambda on loopback, answering what the stand-in answered: SQS in the JSON protocol (CLI
+ * versions since late 2023) or the query protocol's XML (older ones, as Debian's 2.9), by what the
+ * request speaks; Lambda's Invoke with its X-Amz-Function-Error and X-Amz-Executed-Version headers.
+ */
+function services(answers) {
+    const server = http.createServer((request, response) => {
+        let body = "";
+        request.on("data", (chunk) => { body += chunk; });
+        request.on("end", () => {
+            if (request.url.startsWith("/2015-03-31/functions/")) {
+                response.writeHead(200, { "content-type": "application/json", "x-amz-executed-version": "7", "x-amz-function-error": "Unhandled" });
+                response.end(answers.invoke);
+                return;
+            }
+            const query = new URLSearchParams(body);
+            const empty = (query.get("QueueUrl") ?? JSON.parse(body || "{}").QueueUrl ?? "").endsWith("-empty");
+            const messages = empty ? [] : answers.receive.Messages;
+            if (request.headers["x-amz-target"]) {
+                response.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+                response.end(JSON.stringify(empty ? {} : { Messages: messages }));
+                return;
+            }
+            response.writeHead(200, { "content-type": "text/xml" });
+            response.end(`<ReceiveMessageResponse><ReceiveMessageResult>${messages.map((message) => `<Message>${Object.entries(message)
+                .map(([key, value]) => `<${key}>${xml(value)}</${key}>`).join("")}</Message>`).join("")}</ReceiveMessageResult>`
+                + "<ResponseMetadata><RequestId>0</RequestId></ResponseMetadata></ReceiveMessageResponse>");
+        });
+    });
+    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+describe("the stand-in aws", () => {
+    it("prints what the real AWS CLIs print for the same answers, to the script's own calls", async (t) => {
+        const clis = realClis();
+        if (!clis.length) {
+            assert.ok(!process.env.CI, "no AWS CLI on this machine: .ci/run installs Debian's awscli");
+            t.skip("no AWS CLI on this machine");
+            return;
+        }
+        const statePath = path.join(work, "aws.json");
+        const event = path.join(work, "0.event.json");
+        fs.writeFileSync(event, JSON.stringify({ Records: [{ eventID: "e1", dynamodb: { SequenceNumber: "1" } }] }));
+        fs.writeFileSync(statePath, JSON.stringify({
+            invocations: [],
+            queues: { [QUEUE]: { messages: [{ MessageId: "m1", Body: failure(QUEUE, "shardId-1", [{ dynamodb: { SequenceNumber: "1" } }]) }] },
+                [`${QUEUE}-empty`]: { messages: [] } },
+            functions: { [FUNCTION]: { outcomes: { e1: "Unhandled" } } },
+        }));
+        const receive = (url) => ["sqs", "receive-message", "--queue-url", url, "--max-number-of-messages", "10", "--visibility-timeout", "300",
+            "--wait-time-seconds", "20", "--output", "json"];
+        const invoke = (answer) => ["lambda", "invoke", "--function-name", `${FUNCTION}:live`, "--payload", `fileb://${event}`, answer,
+            "--query", "FunctionError", "--output", "text", "--cli-read-timeout", "960"];
+        const fake = (args) => spawnSync(path.join(ROOT, "delivery", "fakes", "aws"), args, { encoding: "utf8", env: { ...process.env, FAKE_AWS_STATE: statePath } });
+        const full = fake(receive(QUEUE));
+        const empty = fake(receive(`${QUEUE}-empty`));
+        const invoked = fake(invoke(path.join(work, "fake-answer.json")));
+        assert.equal(invoked.status, 0, invoked.stderr);
+
+        const server = await services({ receive: JSON.parse(full.stdout), invoke: fs.readFileSync(path.join(work, "fake-answer.json"), "utf8") });
+        const local = `http://127.0.0.1:${server.address().port}`;
+        try {
+            const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_"))),
+                AWS_ACCESS_KEY_ID: "replay-test", AWS_SECRET_ACCESS_KEY: "replay-test", AWS_DEFAULT_REGION: "us-east-1",
+                AWS_CONFIG_FILE: path.join(work, "no-config"), AWS_SHARED_CREDENTIALS_FILE: path.join(work, "no-credentials") };
+            const real = async (cli, args) => new Promise((resolve) => {
+                const child = spawn(cli, ["--endpoint-url", local, ...args], { env });
+                let stdout = "";
+                let stderr = "";
+                child.stdout.on("data", (chunk) => { stdout += chunk; });
+                child.stderr.on("data", (chunk) => { stderr += chunk; });
+                child.on("close", (status) => resolve({ status, stdout, stderr }));
+            });
+            const url = (queue) => queue.replace("https://sqs.us-east-1.amazonaws.com", local);
+            const printed = await Promise.all(clis.map(({ cli, version }) => Promise.all([real(cli, receive(url(QUEUE))),
+                real(cli, receive(url(`${QUEUE}-empty`))), real(cli, invoke(path.join(work, `${version.replace("/", "-")}-answer.json`)))])));
+            for (const [index, { version }] of clis.entries()) {
+                const [printedFull, printedEmpty, printedInvoke] = printed[index];
+                assert.equal(full.stdout, printedFull.stdout, `${version}: receive-message\n${printedFull.stderr}`);
+                assert.equal(empty.stdout, printedEmpty.stdout, `${version}: receive-message on an empty queue prints nothing\n${printedEmpty.stderr}`);
+                assert.equal(invoked.stdout, printedInvoke.stdout, `${version}: lambda invoke --query FunctionError --output text\n${printedInvoke.stderr}`);
+                assert.equal(fs.readFileSync(path.join(work, `${version.replace("/", "-")}-answer.json`), "utf8"),
+                    fs.readFileSync(path.join(work, "fake-answer.json"), "utf8"), `${version}: the outfile holds the function's answer`);
+            }
+        } finally {
+            server.close();
+        }
     });
 });

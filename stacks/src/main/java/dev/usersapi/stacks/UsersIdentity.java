@@ -58,6 +58,9 @@ public final class UsersIdentity extends ComponentResource {
                          Map<String, String> tags, ComponentResourceOptions options) {
         super("users-api:identity:UsersIdentity", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
+        // What every caller holds (the issuer, the services client's id and secret, the token URL): a
+        // replacement is an outage for all of them, so where data is protected Pulumi refuses it at preview.
+        CustomResourceOptions heldByCallers = CustomResourceOptions.builder().parent(this).protect(protectData).build();
         this.region = region;
         String identifier = resourceServerIdentifier(scopes.keySet().stream().toList());
         if (!scopes.containsKey(ADMIN_SCOPE)) {
@@ -73,7 +76,7 @@ public final class UsersIdentity extends ComponentResource {
                         .build())
                 .deletionProtection(protectData ? "ACTIVE" : "INACTIVE")
                 .tags(tags)
-                .build(), children);
+                .build(), heldByCallers);
 
         ResourceServer server = new ResourceServer(name + "-users", ResourceServerArgs.builder()
                 .userPoolId(pool.id())
@@ -88,12 +91,13 @@ public final class UsersIdentity extends ComponentResource {
         UserPoolDomain domain = new UserPoolDomain(name + "-domain", UserPoolDomainArgs.builder()
                 .userPoolId(pool.id())
                 .domain(pool.id().applyValue(poolId -> domainPrefix(stack, poolId)))
-                .build(), children);
+                .build(), heldByCallers);
         this.tokenUrl = domain.domain().applyValue(prefix -> "https://" + prefix + ".auth." + region + ".amazoncognito.com/oauth2/token");
 
         CustomResourceOptions afterScopes = CustomResourceOptions.builder().parent(this).dependsOn(server).build();
         List<String> serviceScopes = scopes.keySet().stream().filter(scope -> !scope.equals(ADMIN_SCOPE)).toList();
-        this.services = client(name + "-services", serviceScopes, afterScopes);
+        this.services = client(name + "-services", serviceScopes,
+                CustomResourceOptions.builder().parent(this).dependsOn(server).protect(protectData).build());
         this.smokeCheck = client(name + "-smoke-check", List.copyOf(scopes.keySet()), afterScopes);
         registerOutputs(Map.of("issuer", issuer(), "tokenUrl", tokenUrl));
     }

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
@@ -160,11 +162,15 @@ public final class FailureReplay {
                 emptyPages = response.records().isEmpty() ? emptyPages + 1 : 0;
                 iterator = response.nextShardIterator();
             }
-        } catch (TrimmedDataAccessException | ExpiredIteratorException trimmed) {
+        } catch (ExpiredIteratorException expired) {
+            // An iterator lives 15 minutes (API reference, GetShardIterator): only a read held up that long meets this.
+            return lost(batch, "its shard iterator expired while the range was read (" + reason(expired)
+                    + "): run the replay again; the message stays");
+        } catch (TrimmedDataAccessException trimmed) {
             return lost(batch, "the stream no longer keeps sequence number " + batch.startSequenceNumber() + " of shard " + batch.shardId()
                     + " (past its 24-hour retention): these changes cannot be replayed from the stream");
         } catch (ResourceNotFoundException gone) {
-            return lost(batch, "its stream or shard no longer exists (" + gone.awsErrorDetails().errorMessage()
+            return lost(batch, "its stream or shard no longer exists (" + reason(gone)
                     + "): a deleted table's stream is kept 24 hours; these changes cannot be replayed from the stream");
         } catch (SdkException failed) {
             return lost(batch, "the stream could not be read (" + failed.getMessage() + "): try again");
@@ -177,6 +183,10 @@ public final class FailureReplay {
         return whole ? new Replay(batch, records, Optional.empty())
                 : lost(batch, "the stream gave " + records.size() + " record(s) of shard " + batch.shardId() + " but not its sequence number "
                         + batch.endSequenceNumber() + ": the range was not read whole, so it is not replayed");
+    }
+
+    private static String reason(AwsServiceException error) {
+        return Optional.ofNullable(error.awsErrorDetails()).map(AwsErrorDetails::errorMessage).orElse(error.getMessage());
     }
 
     private static Replay lost(FailedBatch batch, String why) {
