@@ -168,7 +168,7 @@ class SmokeCheckTest {
         AtomicInteger answered = new AtomicInteger();
         try (Proxy proxy = Proxy.answering(dev.baseUrl(), exchange -> time.elapsed().compareTo(Duration.ofMinutes(3)) < 0
                 ? Optional.of(notReady(answered.incrementAndGet() % 2 == 0 ? 502 : 503)) : Optional.empty())) {
-            SmokeCheck.Report report = new SmokeCheck(SmokeCheck.Target.open(proxy.url()), deployedPollingEvery(Duration.ofSeconds(15)),
+            SmokeCheck.Report report = new SmokeCheck(SmokeCheck.Target.open(proxy.url()), deployedPollingEvery(Duration.ofSeconds(30)),
                     time, time).run();
             assertEquals(OPEN_STEPS, report.steps().stream().map(SmokeCheck.Step::name).toList());
             assertEquals(Duration.ofMinutes(3), time.elapsed(), "reached once the function answered");
@@ -180,7 +180,7 @@ class SmokeCheckTest {
         VirtualTime time = new VirtualTime();
         try (Proxy proxy = Proxy.answering(dev.baseUrl(), exchange -> Optional.of(notReady(503)))) {
             SmokeCheck.Failure failure = assertThrows(SmokeCheck.Failure.class,
-                    () -> new SmokeCheck(SmokeCheck.Target.open(proxy.url()), deployedPollingEvery(Duration.ofSeconds(15)), time, time).run());
+                    () -> new SmokeCheck(SmokeCheck.Target.open(proxy.url()), deployedPollingEvery(Duration.ofSeconds(30)), time, time).run());
             assertEquals("reach the API", failure.step(), failure.getMessage());
             assertTrue(failure.getMessage().contains("503") && failure.getMessage().contains("SnapStart"), failure.getMessage());
             assertEquals(Duration.ofMinutes(5), time.elapsed());
