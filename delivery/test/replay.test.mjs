@@ -198,6 +198,7 @@ function services(answers) {
         request.on("data", (chunk) => { body += chunk; });
         request.on("end", () => {
             if (request.url.startsWith("/2015-03-31/functions/")) {
+                answers.payloads.push(body);
                 response.writeHead(200, { "content-type": "application/json", "x-amz-executed-version": "7", "x-amz-function-error": "Unhandled" });
                 response.end(answers.invoke);
                 return;
@@ -246,7 +247,8 @@ describe("the stand-in aws", () => {
         const invoked = fake(invoke(path.join(work, "fake-answer.json")));
         assert.equal(invoked.status, 0, invoked.stderr);
 
-        const server = await services({ receive: JSON.parse(full.stdout), invoke: fs.readFileSync(path.join(work, "fake-answer.json"), "utf8") });
+        const payloads = [];
+        const server = await services({ receive: JSON.parse(full.stdout), invoke: fs.readFileSync(path.join(work, "fake-answer.json"), "utf8"), payloads });
         const local = `http://127.0.0.1:${server.address().port}`;
         try {
             const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_"))),
@@ -271,6 +273,8 @@ describe("the stand-in aws", () => {
                 assert.equal(fs.readFileSync(path.join(work, `${version.replace("/", "-")}-answer.json`), "utf8"),
                     fs.readFileSync(path.join(work, "fake-answer.json"), "utf8"), `${version}: the outfile holds the function's answer`);
             }
+            // fileb:// sends the file's bytes as they are, with no --cli-binary-format, whichever the version.
+            assert.deepEqual(payloads, clis.map(() => fs.readFileSync(event, "utf8")));
         } finally {
             server.close();
         }

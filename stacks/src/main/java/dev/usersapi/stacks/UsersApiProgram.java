@@ -89,7 +89,7 @@ public final class UsersApiProgram {
                 : Optional.of(new UsersIdentity("users-identity", settings.stack(), settings.region(),
                         UsersIdentity.contractScopes(OpenApiDocument.tree(layout.openApiDocument())), settings.protectData(), tags,
                         ComponentResourceOptions.Empty));
-        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer());
+        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer(settings.api().adminClients()));
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
                 settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
@@ -105,7 +105,7 @@ public final class UsersApiProgram {
         ctx.export("apiUrl", api.url());
         ctx.export("jwtIssuer", jwt.issuer());
         identity.ifPresent(created -> {
-            // Client ids and the token endpoint only: each client's secret stays in Cognito.
+            // Client ids and the token endpoint only: no client's secret is an output (it is in the state, as a secret).
             ctx.export("userPoolId", created.services().userPoolId());
             ctx.export("tokenUrl", created.services().tokenUrl());
             ctx.export("servicesClientId", created.services().clientId());
@@ -114,8 +114,7 @@ public final class UsersApiProgram {
         // Every update ends with the smoke check through the deployed API, with the smoke-check app
         // client's token where the program created the issuer; a failed step fails the update.
         ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(),
-                identity.map(created -> created.smokeCheck()).map(client -> new DeployedApiCheck.Credentials(
-                        client.userPoolId(), client.clientId(), client.tokenUrl(), List.of(UsersIdentity.ADMIN_SCOPE))),
+                identity.map(UsersIdentity::smokeCheck).map(DeployedApiCheck.Credentials::of),
                 Deployment.getInstance().isDryRun(), DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());
