@@ -260,9 +260,11 @@ final class ItemOperations {
             throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders).map(KeyConditionShape::check);
+        Optional<Condition> parsedKeyCondition = condition(request, "KeyConditionExpression", placeholders);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
+        // The key condition's shape is checked once every expression has been read (an empty filter is refused first).
+        Optional<Condition> keyCondition = parsedKeyCondition.map(KeyConditionShape::check);
         checkUsed(placeholders);
         Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
         if (request.hasNonNull("KeyConditions") && request.get("KeyConditions").size() != 1 && request.get("KeyConditions").size() != 2) {
@@ -290,6 +292,7 @@ final class ItemOperations {
         projection.ifPresent(paths -> checkKeyPaths(table, paths));
         Legacy.checkFilterOnKey(request, key);
         filter.ifPresent(given -> checkFilterOnKey(given, key));
+        checkSelect(request, index);
         filter.ifPresent(given -> checkKeyPaths(table, Condition.paths(given)));
         filter = filter.or(() -> Legacy.filter(request, "QueryFilter"));
         NavigableMap<StorageKey, Map<String, Value>> partition = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.partition(range.hash()))
@@ -590,14 +593,16 @@ final class ItemOperations {
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         checkStartKeyShape(request, table, index, false);
-        projection.ifPresent(paths -> checkKeyPaths(table, paths));
-        filter.ifPresent(given -> checkKeyPaths(table, Condition.paths(given)));
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
+        checkSelect(request, index);
         Optional<StorageKey> start = startKey(request, table, index);
         if (start.isPresent()) {
             all = all.tailMap(start.get(), false);
         }
+        // After the start key and Select, as DynamoDB checks them (dynalite's suite records the order).
+        projection.ifPresent(paths -> checkKeyPaths(table, paths));
+        filter.ifPresent(given -> checkKeyPaths(table, Condition.paths(given)));
         int segments = request.path("TotalSegments").asInt(1);
         int segment = request.path("Segment").asInt(0);
         String hashName = table.key().hashName();

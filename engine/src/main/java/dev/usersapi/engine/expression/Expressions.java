@@ -407,15 +407,25 @@ public final class Expressions {
             if (inner != null && inner.getMessage().contains(SIZE_OPERAND_TYPE)) {
                 throw inner;
             }
-            if (!(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext)) {
+            // begins_with and contains read any operand; the others name an attribute.
+            boolean readsValues = name.equals("begins_with") || name.equals("contains");
+            if (!readsValues && !(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext)) {
                 throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: " + name);
             }
             if (inner != null) {
                 throw inner;
             }
+            if (name.equals("begins_with")) {
+                for (Operand argument : arguments) {
+                    String type = argument instanceof Operand.Literal literal ? literal.value().type() : argument instanceof Operand.Size ? "N" : "S";
+                    if (!type.equals("S") && !type.equals("B")) {
+                        throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
+                                + name + ", operand type: " + type);
+                    }
+                }
+            }
             boolean wrongType = arguments.size() == 2 && arguments.get(1) instanceof Operand.Literal literal
-                    && (name.equals("begins_with") && !(literal.value() instanceof Value.S || literal.value() instanceof Value.B)
-                        || name.equals("attribute_type") && !(literal.value() instanceof Value.S));
+                    && name.equals("attribute_type") && !(literal.value() instanceof Value.S);
             if (wrongType) {
                 Operand.Literal literal = (Operand.Literal) arguments.get(1);
                 throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
