@@ -171,6 +171,10 @@ public record StackSettings(
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
+        if (backup.isPresent() && !alarms.enabled()) {
+            throw new StackDeclarationException(StackFile.PROJECT + ":backup needs " + StackFile.PROJECT + ":alarms.enabled: a failed"
+                    + " backup or copy job notifies the alarm topic, and without it would fail every night unheard");
+        }
     }
 
     /**
