@@ -105,7 +105,7 @@ public final class UsersApiProgram {
         ctx.export("apiUrl", api.url());
         ctx.export("jwtIssuer", jwt.issuer());
         identity.ifPresent(created -> {
-            // Client ids and the token endpoint only: each client's secret stays in Cognito.
+            // Client ids and the token endpoint only: no client's secret is an output (it is in the state, as a secret).
             ctx.export("userPoolId", created.services().userPoolId());
             ctx.export("tokenUrl", created.services().tokenUrl());
             ctx.export("servicesClientId", created.services().clientId());
@@ -114,8 +114,7 @@ public final class UsersApiProgram {
         // Every update ends with the smoke check through the deployed API, with the smoke-check app
         // client's token where the program created the issuer; a failed step fails the update.
         ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(),
-                identity.map(created -> created.smokeCheck()).map(client -> new DeployedApiCheck.Credentials(
-                        client.userPoolId(), client.clientId(), client.tokenUrl(), List.of(UsersIdentity.ADMIN_SCOPE))),
+                identity.map(UsersIdentity::smokeCheck).map(DeployedApiCheck.Credentials::of),
                 Deployment.getInstance().isDryRun(), DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());

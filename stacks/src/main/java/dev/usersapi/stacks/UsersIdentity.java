@@ -15,6 +15,7 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
+import dev.usersapi.client.smoke.SmokeCheck;
 import dev.usersapi.declaration.StackDeclarationException;
 import dev.usersapi.declaration.StackFile;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,10 @@ import java.util.Map;
  * The identity provider the program creates when a stack names none of its own: a Cognito user
  * pool where only an administrator creates users, the resource server whose scopes the
  * contract's operations name, a domain for its token endpoint, and two client-credentials app
- * clients (one for services, one for the deployed API's smoke check). The API's JWT authorizer
+ * clients (one for services, one for the deployed API's smoke check), neither with
+ * {@value #ADMIN_SCOPE}: each client's secret is readable where the pool is (DescribeUserPoolClient)
+ * and in the stack's state (the client's {@code clientSecret} output, a Pulumi secret), so each is
+ * given what confines a leaked secret to the users that client created. The API's JWT authorizer
  * takes its issuer and audiences from here.
  */
 public final class UsersIdentity extends ComponentResource {
@@ -39,8 +43,8 @@ public final class UsersIdentity extends ComponentResource {
     static final String CLIENT_CREDENTIALS = "client_credentials";
 
     /**
-     * What a client-credentials caller needs, its secret excepted: that stays in Cognito and is
-     * read at call time ({@code cognito-idp describe-user-pool-client}), never exported.
+     * What a client-credentials caller needs, its secret excepted: read at call time
+     * ({@code cognito-idp describe-user-pool-client}), never exported.
      */
     public record Client(Output<String> userPoolId, Output<String> clientId, Output<String> tokenUrl, List<String> scopes) {}
 
@@ -58,10 +62,14 @@ public final class UsersIdentity extends ComponentResource {
                          Map<String, String> tags, ComponentResourceOptions options) {
         super("users-api:identity:UsersIdentity", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
+        // What every caller holds (the issuer, the services client's id and secret, the token URL): a
+        // replacement is an outage for all of them, so where data is protected Pulumi refuses it at preview.
+        CustomResourceOptions heldByCallers = CustomResourceOptions.builder().parent(this).protect(protectData).build();
         this.region = region;
         String identifier = resourceServerIdentifier(scopes.keySet().stream().toList());
-        if (!scopes.containsKey(ADMIN_SCOPE)) {
-            throw new StackDeclarationException("the contract names no " + ADMIN_SCOPE + " scope, which the smoke check's client needs");
+        if (!scopes.keySet().containsAll(SmokeCheck.SCOPES)) {
+            throw new StackDeclarationException("the contract names no " + String.join(" and ", SmokeCheck.SCOPES)
+                    + " scopes, which the smoke check's client needs");
         }
 
         this.pool = new UserPool(name + "-pool", UserPoolArgs.builder()
@@ -73,7 +81,7 @@ public final class UsersIdentity extends ComponentResource {
                         .build())
                 .deletionProtection(protectData ? "ACTIVE" : "INACTIVE")
                 .tags(tags)
-                .build(), children);
+                .build(), heldByCallers);
 
         ResourceServer server = new ResourceServer(name + "-users", ResourceServerArgs.builder()
                 .userPoolId(pool.id())
@@ -88,13 +96,15 @@ public final class UsersIdentity extends ComponentResource {
         UserPoolDomain domain = new UserPoolDomain(name + "-domain", UserPoolDomainArgs.builder()
                 .userPoolId(pool.id())
                 .domain(pool.id().applyValue(poolId -> domainPrefix(stack, poolId)))
-                .build(), children);
+                .build(), heldByCallers);
         this.tokenUrl = domain.domain().applyValue(prefix -> "https://" + prefix + ".auth." + region + ".amazoncognito.com/oauth2/token");
 
         CustomResourceOptions afterScopes = CustomResourceOptions.builder().parent(this).dependsOn(server).build();
         List<String> serviceScopes = scopes.keySet().stream().filter(scope -> !scope.equals(ADMIN_SCOPE)).toList();
-        this.services = client(name + "-services", serviceScopes, afterScopes);
-        this.smokeCheck = client(name + "-smoke-check", List.copyOf(scopes.keySet()), afterScopes);
+        this.services = client(name + "-services", serviceScopes,
+                CustomResourceOptions.builder().parent(this).dependsOn(server).protect(protectData).build());
+        // What the check's steps need, and no more: a stolen secret reaches only the check's canaries.
+        this.smokeCheck = client(name + "-smoke-check", SmokeCheck.SCOPES, afterScopes);
         registerOutputs(Map.of("issuer", issuer(), "tokenUrl", tokenUrl));
     }
 
@@ -133,7 +143,10 @@ public final class UsersIdentity extends ComponentResource {
         return services;
     }
 
-    /** The app client of the deployed API's smoke check: every scope, {@value #ADMIN_SCOPE} included. */
+    /**
+     * The app client of the deployed API's smoke check: {@link SmokeCheck#SCOPES} only, so it
+     * reaches the canaries it creates and is refused the listing (which the check expects).
+     */
     public Client smokeCheck() {
         return smokeCheck;
     }

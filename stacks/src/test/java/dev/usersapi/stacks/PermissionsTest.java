@@ -11,6 +11,7 @@ import com.pulumi.aws.cloudwatch.LogGroup;
 import com.pulumi.aws.dynamodb.Table;
 import com.pulumi.aws.iam.Role;
 import com.pulumi.aws.iam.RolePolicy;
+import com.pulumi.aws.iam.RolePolicyAttachment;
 import com.pulumi.aws.kms.Key;
 import com.pulumi.aws.sqs.Queue;
 import dev.usersapi.declaration.ProjectLayout;
@@ -36,8 +37,13 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
  * runtime's logs, the event source mapping: {@code permissions/calls-made-for-functions.json},
  * from Lambda's documentation); and the KMS calls DynamoDB makes on a caller's behalf for a table
  * under a customer-managed key ({@code permissions/dynamodb-kms.json}, from the KMS Developer
- * Guide). Every call must be allowed in every stack under IAM's evaluation logic
- * ({@link IamEvaluation}); every action a role grants must serve a call.
+ * Guide); and the X-Ray calls of Lambda's active tracing. A role's identity policies are its inline
+ * policy and the AWS managed policies attached to it ({@code permissions/managed-policies.json},
+ * from AWS's Managed Policy Reference). Every call must be allowed in every stack under IAM's
+ * evaluation logic ({@link IamEvaluation}); every action an inline policy grants must serve a call,
+ * and what a managed policy grants beyond its role's calls is listed there with why it is kept.
+ * The backup role's calls (AWS Backup's, {@code permissions/calls-made-with-backup-role.json})
+ * are held to its two managed policies.
  */
 class PermissionsTest {
     private static final Path DATA = ProjectLayout.current().root().resolve("stacks/src/test/resources/permissions");
@@ -105,8 +111,124 @@ class PermissionsTest {
         }
     }
 
+    /**
+     * What an AWS managed policy attached to a role grants beyond the calls made with that role
+     * must be exactly what {@code permissions/managed-policies.json} says it grants beyond use,
+     * with why it is kept: a new grant AWS adds, or one a call starts to use, fails here.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void whatEachManagedPolicyGrantsBeyondItsRolesCallsIsTheListedExcess(String stack) {
+        for (String role : rolesWithAttachments(stack)) {
+            List<IamEvaluation.Request> made = role.equals(BACKUP_ROLE) ? backupRoleCalls(stack)
+                    : calls(stack).stream().filter(call -> (call.function() + "-role").equals(role)).map(Call::request).toList();
+            for (var attached : managedPolicies(stack, role).entrySet()) {
+                JsonObject beyond = json("managed-policies.json").getAsJsonObject("policies").getAsJsonObject(attached.getKey())
+                        .getAsJsonObject("grantsBeyondUse");
+                List<String> listed = new ArrayList<>();
+                for (String kind : List.of("actions", "resources")) {
+                    if (beyond.has(kind)) {
+                        beyond.getAsJsonArray(kind).forEach(e -> listed.add(e.getAsString()));
+                    }
+                }
+                List<String> excess = new ArrayList<>();
+                for (IamStatement statement : attached.getValue().statements()) {
+                    for (var action : statement.actions()) {
+                        for (var resource : statement.resources()) {
+                            IamStatement one = statement.toBuilder().actions(List.of(action)).resources(List.of(resource)).build();
+                            boolean exact = made.stream().anyMatch(request -> IamEvaluation.appliesTo(one, request)
+                                    && (resource.value().equals("*") || resource.value().equals(request.resource())));
+                            if (!exact && !listed.contains(action.value()) && !listed.contains(resource.value())) {
+                                excess.add(attached.getKey() + " grants " + action.value() + " on " + resource.value() + " to " + role
+                                        + " in " + stack + " beyond its calls, and managed-policies.json does not say so");
+                            }
+                        }
+                    }
+                }
+                assertEquals(List.of(), excess);
+                for (String item : listed) {
+                    boolean stillBeyond = attached.getValue().statements().stream().anyMatch(statement -> statement.actions().stream()
+                            .anyMatch(a -> a.value().equals(item)) || statement.resources().stream().anyMatch(r -> r.value().equals(item)));
+                    assertTrue(stillBeyond, attached.getKey() + ": " + item + " is listed as granted beyond use but is not granted");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prod"})
+    void everyCallAwsBackupMakesWithTheBackupRoleIsAllowed(String stack) {
+        List<IamPolicy> identity = List.copyOf(managedPolicies(stack, BACKUP_ROLE).values());
+        assertEquals(2, identity.size(), "the backup role holds AWS Backup's two service role policies");
+        List<String> denied = new ArrayList<>();
+        for (IamEvaluation.Request request : backupRoleCalls(stack)) {
+            IamEvaluation.Decision decision = IamEvaluation.identityOnly(identity, request);
+            if (decision != IamEvaluation.Decision.ALLOW) {
+                denied.add(request.action() + " on " + request.resource() + ": " + decision);
+            }
+        }
+        assertEquals(List.of(), denied);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev"})
+    void withoutTheTracingAttachmentTheFunctionsCannotSendTraces(String stack) {
+        // The check against the gap it closes: the managed policy was not judged, so X-Ray's calls were never evaluated.
+        List<Call> traces = calls(stack).stream().filter(call -> call.request().action().startsWith("xray:")).toList();
+        assertEquals(4, traces.size(), "both functions send segments and telemetry");
+        for (Call call : traces) {
+            assertEquals(IamEvaluation.Decision.IMPLICIT_DENY,
+                    IamEvaluation.identityOnly(List.of(rolePolicy(stack, call.function())), call.request()), call.request().action());
+        }
+    }
+
+    private static final String BACKUP_ROLE = "users-backup-role";
+
+    /** The logical names of the stack's roles that have a managed policy attached. */
+    private static List<String> rolesWithAttachments(String stack) {
+        StackRuns run = StackRuns.of(stack);
+        return run.all(Role.class).stream().filter(role -> !managedPolicies(stack, role.pulumiResourceName()).isEmpty())
+                .map(Role::pulumiResourceName).toList();
+    }
+
+    /** The AWS managed policies attached to a role (by its logical name), as managed-policies.json reproduces them. */
+    static Map<String, IamPolicy> managedPolicies(String stack, String role) {
+        StackRuns run = StackRuns.of(stack);
+        String name = value(run.named(Role.class, role).name());
+        Map<String, IamPolicy> attached = new LinkedHashMap<>();
+        for (RolePolicyAttachment attachment : run.all(RolePolicyAttachment.class)) {
+            if (name.equals(value(attachment.role()))) {
+                String arn = value(attachment.policyArn());
+                JsonObject policy = Optional.ofNullable(json("managed-policies.json").getAsJsonObject("policies").getAsJsonObject(arn))
+                        .orElseThrow(() -> new AssertionError(arn + " is attached to " + role + " but not reproduced in managed-policies.json"));
+                attached.put(arn, IamPolicy.fromJson(policy.getAsJsonObject("document").toString()));
+            }
+        }
+        return attached;
+    }
+
+    /** The calls AWS Backup makes with the backup role (calls-made-with-backup-role.json), on this stack's users table. */
+    private static List<IamEvaluation.Request> backupRoleCalls(String stack) {
+        StackRuns run = StackRuns.of(stack);
+        String role = value(run.named(Role.class, BACKUP_ROLE).arn());
+        String table = value(run.named(Table.class, "users").arn());
+        List<IamEvaluation.Request> requests = new ArrayList<>();
+        for (JsonElement element : json("calls-made-with-backup-role.json").getAsJsonArray("calls")) {
+            JsonObject made = element.getAsJsonObject();
+            String arn = switch (made.get("resource").getAsString()) {
+                case "users-table" -> table;
+                case "backup-of-users-table" -> table + "/backup/01767225600000-a1b2c3d4";
+                case "restored-table" -> table.substring(0, table.lastIndexOf('/') + 1) + "users-restored-2026-01-01";
+                default -> throw new IllegalArgumentException("unknown resource " + made.get("resource"));
+            };
+            made.getAsJsonArray("actions").forEach(action -> requests.add(request(role, action.getAsString(), arn)));
+        }
+        return requests;
+    }
+
     private static IamEvaluation.Decision decide(String stack, Call call) {
-        List<IamPolicy> identity = List.of(rolePolicy(stack, call.function()));
+        List<IamPolicy> identity = new ArrayList<>(List.of(rolePolicy(stack, call.function())));
+        identity.addAll(managedPolicies(stack, call.function() + "-role").values());
         if (call.request().action().startsWith("kms:")) {
             return IamEvaluation.kms(keyPolicy(stack, call), identity, call.request());
         }
@@ -137,6 +259,7 @@ class PermissionsTest {
                             + ":log-stream:2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef";
                     case "stream-of-users-table" -> value(run.named(Table.class, "users").streamArn());
                     case "failure-queue" -> value(run.one(Queue.class).arn());
+                    case "any" -> "*";
                     default -> throw new IllegalArgumentException("unknown resource " + made.get("resource"));
                 };
                 for (JsonElement action : made.getAsJsonArray("actions")) {

@@ -163,7 +163,7 @@ final class ProviderCalls {
 
     /** The resource whose ARN a call is authorized against, where it is one of the stack's. */
     private Optional<Deployed> target(Deployed resource, String on) {
-        if (on.equals("self") || on.equals("tags-of-self")) {
+        if (on.equals("self") || on.startsWith("self:") || on.equals("tags-of-self")) {
             return Optional.of(resource);
         }
         if (on.startsWith("ref:")) {
@@ -190,6 +190,9 @@ final class ProviderCalls {
             return "arn:aws:apigateway:" + region + "::/tags/" + URLEncoder.encode(arn(resource), StandardCharsets.UTF_8);
         }
         String arn = arn(target.orElseThrow(() -> new AssertionError("no resource for " + on)));
+        if (on.startsWith("self:")) {
+            return arn + ":" + on.substring(5);
+        }
         return on.endsWith(":qualified") ? arn + ":" + resource.inputs().get("qualifier") : arn;
     }
 
@@ -255,8 +258,9 @@ final class ProviderCalls {
     }
 
     /**
-     * The actions any type's reads make: a write step may make them too (the read after a create, a
-     * service's look-up of a key or a log group) without changing anything.
+     * The actions any type's reads make, and those a write step makes only to read (a waiter): a
+     * write step may make them (the read after a create, a service's look-up of a key or a log
+     * group) without changing anything.
      */
     static Set<String> readActions() {
         return READS;
@@ -268,7 +272,8 @@ final class ProviderCalls {
             JsonObject entry = type.getValue().getAsJsonObject();
             if (entry.has("calls")) {
                 for (JsonElement call : entry.getAsJsonArray("calls")) {
-                    if (call.getAsJsonObject().get("op").getAsString().equals("read")) {
+                    JsonObject spec = call.getAsJsonObject();
+                    if (spec.get("op").getAsString().equals("read") || (spec.has("changesNothing") && spec.get("changesNothing").getAsBoolean())) {
                         call.getAsJsonObject().getAsJsonArray("actions").forEach(a -> reads.add(a.getAsString()));
                     }
                 }

@@ -25,10 +25,12 @@ condition
 
 comparator : EQ | NE | LT | LE | GT | GE ;
 
+// An operand may be put in one pair of parentheses ("(size(b)) = :b"); a second is redundant (checked on the tree).
 operand
     : functionCall                                              # functionOperand
     | path                                                      # pathOperand
     | VALUE                                                     # valueOperand
+    | LPAREN operand RPAREN                                     # parenthesizedOperand
     ;
 
 functionCall : IDENTIFIER LPAREN operand (COMMA operand)* RPAREN ;
@@ -47,13 +49,16 @@ updateClause
     | DELETE path VALUE (COMMA path VALUE)*                     # deleteClause
     ;
 
-setAction : path EQ setValue ;
+// A value, and each operand of it, may be put in one pair of parentheses ("SET b.c = ((c[1]) + (b.a))"),
+// as DynamoDB reads them (dynalite's suite records it: updateItem, "should update nested attributes").
+setAction : path EQ (LPAREN setValue RPAREN | setValue) ;
 setValue
     : setOperand PLUS setOperand                                # sum
     | setOperand MINUS setOperand                               # difference
     | setOperand                                                # single
     ;
-setOperand
+setOperand : LPAREN setTerm RPAREN | setTerm ;
+setTerm
     : functionCall                                              # setFunction
     | path                                                      # setPath
     | VALUE                                                     # setLiteral

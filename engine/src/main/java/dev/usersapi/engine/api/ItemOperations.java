@@ -229,10 +229,8 @@ final class ItemOperations {
             case "ALL_NEW" -> after;
             case "UPDATED_OLD", "UPDATED_NEW" -> {
                 Map<String, Value> source = returnValues.equals("UPDATED_OLD") ? before : after;
-                Map<String, Value> updated = new LinkedHashMap<>();
-                update.ifPresent(actions -> actions.actions().forEach(action ->
-                        Documents.get(source, action.path()).ifPresent(value -> updated.putAll(Documents.project(source, List.of(action.path()))))));
-                yield updated;
+                // The paths the update wrote, read in the item before or after it, merged as a projection of them all.
+                yield update.map(actions -> Documents.project(source, actions.actions().stream().map(Update.Action::path).toList())).orElse(Map.of());
             }
             default -> throw DynamoDbException.validation("1 validation error detected: Value '" + returnValues
                     + "' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
@@ -264,6 +262,12 @@ final class ItemOperations {
         Table table = table(request);
         Optional<Index> index = indexOf(table, request);
         KeySchema key = index.map(Index::key).orElse(table.key());
+        java.util.Set<String> conditioned = keyCondition.map(Condition::attributes).orElseGet(() -> {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            request.path("KeyConditions").fieldNames().forEachRemaining(names::add);
+            return names;
+        });
+        checkQueryStartKey(request, table, index, key, conditioned);
         KeyRange range;
         if (keyCondition.isPresent()) {
             range = KeyRange.of(keyCondition.get(), key);
@@ -409,6 +413,41 @@ final class ItemOperations {
         }
     }
 
+    /**
+     * A Query's ExclusiveStartKey is checked before its key condition, part by part, as DynamoDB
+     * checks them (dynalite's suite records the order and the words): as many attributes as the
+     * table's key and the index's, else "The provided starting key is invalid"; the queried key's
+     * partition attribute there and of its type ("The provided key element does not match the
+     * schema"), the key condition naming it; then its sort attribute alike. The table's own key,
+     * where an index is queried, is checked when the key is read ({@link #startKey}).
+     */
+    private static void checkQueryStartKey(JsonNode request, Table table, Optional<Index> index, KeySchema key, java.util.Set<String> conditioned) {
+        if (!request.hasNonNull("ExclusiveStartKey") || key.isMultiAttribute()) {
+            return;
+        }
+        Map<String, Value> start = Requests.item(request.get("ExclusiveStartKey"));
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(table.key().names());
+        index.ifPresent(i -> names.addAll(i.key().names()));
+        if (start.size() != names.size()) {
+            throw DynamoDbException.validation("The provided starting key is invalid");
+        }
+        startKeyPart(start, key.hashName(), key.hashType());
+        // A partition key alone with several conditions is refused by the key condition itself ("Query key condition not supported").
+        if (!conditioned.contains(key.hashName()) && (key.rangeName().isPresent() || conditioned.size() <= 1)) {
+            throw DynamoDbException.validation("Query condition missed key schema element: " + key.hashName());
+        }
+        key.rangeName().ifPresent(range -> startKeyPart(start, range, key.rangeType().orElseThrow()));
+    }
+
+    private static void startKeyPart(Map<String, Value> start, String name, String type) {
+        if (!start.containsKey(name)) {
+            throw DynamoDbException.validation("The provided starting key is invalid");
+        }
+        if (!start.get(name).type().equals(type)) {
+            throw DynamoDbException.validation("The provided key element does not match the schema");
+        }
+    }
+
     /** Where a page resumes: just after the ExclusiveStartKey, in the table's or the index's order. */
     private static Optional<StorageKey> startKey(JsonNode request, Table table, Optional<Index> index) {
         JsonNode json = request.path("ExclusiveStartKey");
@@ -508,24 +547,29 @@ final class ItemOperations {
             throw DynamoDbException.validation("1 validation error detected: Value '" + limit
                     + "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
         }
-        String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : "ALL_ATTRIBUTES");
+        // API reference, Query, Select: with neither Select nor a projection, ALL_ATTRIBUTES of a table, ALL_PROJECTED_ATTRIBUTES of an index.
+        String select = request.path("Select").asText(projection.isPresent() ? "SPECIFIC_ATTRIBUTES" : index.isPresent() ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
         KeySchema tableKey = table.key();
         KeySchema ordering = index.map(Index::key).orElse(tableKey);
+        boolean fetched = fetchesFromTable(index, tableKey, select, projection);
         ArrayNode found = JsonTrees.array();
         int count = 0;
         int scanned = 0;
         long bytesRead = 0;
+        long indexBytes = 0;
         Optional<Map<String, Value>> last = Optional.empty();
-        for (Map<String, Value> item : items) {
+        for (Map<String, Value> entry : items) {
             if (scanned == limit || bytesRead >= PAGE_BYTES) {
                 break;
             }
-            if (!inRange.test(item)) {
+            if (!inRange.test(entry)) {
                 continue;
             }
+            Map<String, Value> item = fetched ? table.get(tableKey.keyOf(entry).orElseThrow()).orElse(entry) : entry;
             scanned++;
             bytesRead += ItemSizes.of(item);
-            last = Optional.of(item);
+            indexBytes += fetched ? ItemSizes.of(entry) : 0;
+            last = Optional.of(entry);
             if (holds(filter, item, "FilterExpression")) {
                 count++;
                 if (!select.equals("COUNT")) {
@@ -550,8 +594,42 @@ final class ItemOperations {
             answer.set("LastEvaluatedKey", AttributeValues.write(lastKey));
         }
         boolean consistent = request.path("ConsistentRead").asBoolean(false);
-        readCapacity(request, answer, table, readUnits(bytesRead, consistent), index);
+        if (fetched) {
+            // The index's entries read, and the table's items fetched for them, each rounded up to 4 KB on its own.
+            double tableUnits = bytesRead == 0 ? 0 : readUnits(bytesRead, consistent);
+            double indexUnits = readUnits(indexBytes, consistent);
+            readCapacity(request, answer, table, tableUnits + indexUnits, index);
+            if (answer.path("ConsumedCapacity").has("Table")) {
+                ((ObjectNode) answer.path("ConsumedCapacity").path("Table")).put("CapacityUnits", tableUnits);
+                ((ObjectNode) answer.path("ConsumedCapacity").path("LocalSecondaryIndexes").path(index.orElseThrow().name())).put("CapacityUnits", indexUnits);
+            }
+        } else {
+            readCapacity(request, answer, table, readUnits(bytesRead, consistent), index);
+        }
         return answer;
+    }
+
+    /**
+     * A local index that does not project all gives the table's item where the request asks for
+     * what the index lacks: "If you query or scan a local secondary index, you can request
+     * attributes that are not projected in to the index. DynamoDB automatically fetches those
+     * attributes from the base table" (developer guide, "Local secondary indexes", projected
+     * attributes); Select ALL_ATTRIBUTES asks for all (a global index refuses it: checkSelect).
+     */
+    private static boolean fetchesFromTable(Optional<Index> index, KeySchema tableKey, String select, Optional<List<Path>> projection) {
+        if (index.isEmpty() || index.get().kind() != Index.Kind.LOCAL || index.get().projectionType().equals("ALL")) {
+            return false;
+        }
+        if (select.equals("ALL_ATTRIBUTES")) {
+            return true;
+        }
+        if (!select.equals("SPECIFIC_ATTRIBUTES") || projection.isEmpty()) {
+            return false;
+        }
+        java.util.Set<String> projected = new java.util.HashSet<>(index.get().nonKeyAttributes());
+        projected.addAll(index.get().key().names());
+        projected.addAll(tableKey.names());
+        return projection.get().stream().anyMatch(path -> !projected.contains(path.attribute()));
     }
 
     ObjectNode batchGet(JsonNode request) {
@@ -610,7 +688,10 @@ final class ItemOperations {
                 item.ifPresent(found -> items.add(AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
                 units += readUnits(item.map(ItemSizes::of).orElse(0L), consistent);
             }
-            consumed.addObject().put("TableName", table.name()).put("CapacityUnits", units);
+            ObjectNode tableConsumed = consumed.addObject().put("TableName", table.name()).put("CapacityUnits", units);
+            if (request.path("ReturnConsumedCapacity").asText().equals("INDEXES")) {
+                tableConsumed.putObject("Table").put("CapacityUnits", units);
+            }
         }
         answer.putObject("UnprocessedKeys");
         if (!request.path("ReturnConsumedCapacity").asText("NONE").equals("NONE")) {
@@ -668,11 +749,19 @@ final class ItemOperations {
                 pending.add(next);
             }
         }
+        Map<Table, List<Table.Written>> written = new LinkedHashMap<>();
         for (Pending write : pending) {
-            write.table().write(write.key(), current -> write.item());
+            written.computeIfAbsent(write.table(), any -> new ArrayList<>()).add(write.table().write(write.key(), current -> write.item()));
         }
         ObjectNode answer = JsonTrees.object();
         answer.putObject("UnprocessedItems");
+        // API reference, BatchWriteItem: ConsumedCapacity, one entry a table, each write's units as PutItem or DeleteItem counts them.
+        String mode = request.path("ReturnConsumedCapacity").asText("NONE");
+        if (!mode.equals("NONE")) {
+            ArrayNode consumed = answer.putArray("ConsumedCapacity");
+            written.forEach((table, writes) -> consumed.add(consumedByWrites(mode, table,
+                    writes.stream().mapToDouble(ItemOperations::writeUnits).sum(), writes)));
+        }
         return answer;
     }
 
@@ -749,17 +838,22 @@ final class ItemOperations {
         if (mode.equals("NONE")) {
             return;
         }
+        answer.set("ConsumedCapacity", consumedByWrites(mode, table, units, List.of(written)));
+    }
+
+    /** What writes of one table consumed: {@code units} of the table's, and each index's (mode INDEXES: apart). */
+    private static ObjectNode consumedByWrites(String mode, Table table, double units, List<Table.Written> writes) {
         double total = units;
         ObjectNode global = JsonTrees.object();
         ObjectNode local = JsonTrees.object();
         for (Index index : table.indexes()) {
-            double indexUnits = indexWriteUnits(index, table.key(), written);
+            double indexUnits = writes.stream().mapToDouble(written -> indexWriteUnits(index, table.key(), written)).sum();
             if (indexUnits > 0) {
                 total += indexUnits;
                 (index.kind() == Index.Kind.GLOBAL ? global : local).putObject(index.name()).put("CapacityUnits", indexUnits);
             }
         }
-        ObjectNode consumed = answer.putObject("ConsumedCapacity").put("TableName", table.name()).put("CapacityUnits", total);
+        ObjectNode consumed = JsonTrees.object().put("TableName", table.name()).put("CapacityUnits", total);
         if (mode.equals("INDEXES")) {
             consumed.putObject("Table").put("CapacityUnits", units);
             if (!global.isEmpty()) {
@@ -769,6 +863,7 @@ final class ItemOperations {
                 consumed.set("LocalSecondaryIndexes", local);
             }
         }
+        return consumed;
     }
 
     /**
@@ -817,6 +912,10 @@ final class ItemOperations {
             if (key.isMultiAttribute()) {
                 return ofMultiAttribute(parts, key);
             }
+            if (key.rangeName().isEmpty() && parts.size() > 1 && parts.stream().allMatch(part -> subject(part).isPresent())) {
+                // A partition key alone takes one condition (legacy KeyConditions are refused alike: Legacy.keyConditions).
+                throw DynamoDbException.validation("Query key condition not supported");
+            }
             Optional<Value> hash = Optional.empty();
             Optional<Condition> sort = Optional.empty();
             for (Condition part : parts) {
@@ -839,7 +938,9 @@ final class ItemOperations {
                     }
                     sort = Optional.of(part);
                 } else {
-                    throw DynamoDbException.validation("Query condition missed key schema element: " + key.rangeName().orElse(key.hashName()));
+                    // A condition on another attribute: DynamoDB names the partition key as missed unless a condition names it.
+                    boolean hashNamed = parts.stream().map(KeyRange::subject).anyMatch(Optional.of(key.hashName())::equals);
+                    throw DynamoDbException.validation("Query condition missed key schema element: " + (hashNamed ? key.rangeName().orElse(key.hashName()) : key.hashName()));
                 }
             }
             Value partition = hash.orElseThrow(() -> DynamoDbException.validation("Query condition missed key schema element: " + key.hashName()));

@@ -127,37 +127,63 @@ public final class Documents {
         return new Value.L(elements);
     }
 
-    /** Only the given paths of the item, nested as in the item (a ProjectionExpression). */
+    /**
+     * Only the given paths of the item, nested as in the item (a ProjectionExpression, or the
+     * paths an update wrote for UPDATED_OLD and UPDATED_NEW): paths into one attribute are merged,
+     * and a list keeps the elements asked for in the item's order, whatever order they were asked in
+     * (dynalite's suite records DynamoDB's: getItem, "should only return requested nested attributes").
+     */
     public static Map<String, Value> project(Map<String, Value> item, List<Path> paths) {
-        Map<String, Value> projected = new LinkedHashMap<>();
+        Map<String, Object> projected = new LinkedHashMap<>();
         for (Path path : paths) {
             Optional<Value> value = get(item, path);
             if (value.isEmpty()) {
                 continue;
             }
-            if (path.isTopLevel()) {
-                projected.put(path.attribute(), value.get());
-            } else {
-                projected.put(path.attribute(), merge(projected.get(path.attribute()), path.steps(), 1, value.get()));
-            }
+            Object top = projected.get(path.attribute());
+            projected.put(path.attribute(), path.isTopLevel() ? value.get() : merge(top, path.steps(), 1, value.get()));
         }
-        return projected;
+        Map<String, Value> built = new LinkedHashMap<>();
+        projected.forEach((name, part) -> built.put(name, build(part)));
+        return built;
     }
 
-    /** Builds the projection of one nested path onto what earlier paths projected; list elements keep their order. */
-    private static Value merge(Value existing, List<Path.Step> steps, int index, Value value) {
+    /**
+     * Adds one nested path's value to what earlier paths projected: a Value where a whole value was
+     * taken, a map of member names, or a sorted map of list positions, built into values at the end.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object merge(Object existing, List<Path.Step> steps, int index, Value value) {
+        if (existing instanceof Value whole) {
+            return whole;
+        }
         if (index == steps.size()) {
             return value;
         }
         Path.Step step = steps.get(index);
         if (step instanceof Path.Step.Attribute attribute) {
-            Map<String, Value> entries = existing instanceof Value.M map ? new LinkedHashMap<>(map.values()) : new LinkedHashMap<>();
-            entries.put(attribute.name(), merge(entries.get(attribute.name()), steps, index + 1, value));
-            return new Value.M(entries);
+            Map<String, Object> members = existing instanceof LinkedHashMap<?, ?> map ? (Map<String, Object>) map : new LinkedHashMap<>();
+            members.put(attribute.name(), merge(members.get(attribute.name()), steps, index + 1, value));
+            return members;
         }
-        List<Value> elements = existing instanceof Value.L list ? new ArrayList<>(list.values()) : new ArrayList<>();
-        elements.add(merge(null, steps, index + 1, value));
-        return new Value.L(elements);
+        java.util.TreeMap<Integer, Object> elements = existing instanceof java.util.TreeMap<?, ?> map ? (java.util.TreeMap<Integer, Object>) map : new java.util.TreeMap<>();
+        int position = ((Path.Step.Index) step).position();
+        elements.put(position, merge(elements.get(position), steps, index + 1, value));
+        return elements;
+    }
+
+    private static Value build(Object part) {
+        if (part instanceof Value value) {
+            return value;
+        }
+        if (part instanceof java.util.TreeMap<?, ?> elements) {
+            List<Value> list = new ArrayList<>();
+            elements.values().forEach(element -> list.add(build(element)));
+            return new Value.L(list);
+        }
+        Map<String, Value> members = new LinkedHashMap<>();
+        ((Map<?, ?>) part).forEach((name, member) -> members.put((String) name, build(member)));
+        return new Value.M(members);
     }
 
     private static ExpressionException invalidPath() {

@@ -199,7 +199,7 @@ public final class Evaluator {
     /** The item after the update; operands read {@code item} as it was before. */
     public static Map<String, Value> apply(Update update, Map<String, Value> item) {
         Map<String, Value> result = item;
-        for (Update.Action action : update.actions()) {
+        for (Update.Action action : inListOrder(update.actions())) {
             if (action instanceof Update.Set set) {
                 result = Documents.set(result, set.path(), setValue(set.value(), item));
             } else if (action instanceof Update.Remove remove) {
@@ -217,6 +217,44 @@ public final class Evaluator {
             }
         }
         return result;
+    }
+
+    /**
+     * The actions, with the SETs and ADDs of one list's elements taken in the order of their
+     * indexes, where the first of them is: each reads the item as it was, so only where they
+     * write changes. Elements written past the list's end so land in index order, as DynamoDB
+     * places them ("SET c[4] = :x, c[2] = :y" of a two-element list appends :y, then :x; dynalite's
+     * suite records it: updateItem, "should update nested attributes").
+     */
+    private static List<Update.Action> inListOrder(List<Update.Action> actions) {
+        java.util.Map<Path, List<Update.Action>> byList = new java.util.LinkedHashMap<>();
+        for (Update.Action action : actions) {
+            listOf(action).ifPresent(list -> byList.computeIfAbsent(list, any -> new java.util.ArrayList<>()).add(action));
+        }
+        if (byList.values().stream().allMatch(writes -> writes.size() < 2)) {
+            return actions;
+        }
+        List<Update.Action> ordered = new java.util.ArrayList<>(actions.size());
+        for (Update.Action action : actions) {
+            Optional<Path> list = listOf(action);
+            if (list.isEmpty()) {
+                ordered.add(action);
+            } else if (byList.containsKey(list.get())) {
+                List<Update.Action> writes = byList.remove(list.get());
+                writes.sort(java.util.Comparator.comparingInt(write -> ((Path.Step.Index) write.path().steps().get(write.path().steps().size() - 1)).position()));
+                ordered.addAll(writes);
+            }
+        }
+        return ordered;
+    }
+
+    /** The list whose element a SET or ADD writes, if it writes one. */
+    private static Optional<Path> listOf(Update.Action action) {
+        List<Path.Step> steps = action.path().steps();
+        if (!(action instanceof Update.Set || action instanceof Update.Add) || !(steps.get(steps.size() - 1) instanceof Path.Step.Index)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Path(steps.subList(0, steps.size() - 1)));
     }
 
     private static Value setValue(Update.SetValue value, Map<String, Value> item) {

@@ -180,13 +180,25 @@ public final class Expressions {
             this.placeholders = placeholders;
         }
 
+        /** An operand out of its one pair of parentheses; two pairs are refused, as DynamoDB refuses them. */
+        private OperandContext bare(OperandContext context) {
+            if (context instanceof DynamoDbExpressionParser.ParenthesizedOperandContext parenthesized) {
+                if (parenthesized.operand() instanceof DynamoDbExpressionParser.ParenthesizedOperandContext) {
+                    throw new ExpressionException("Invalid " + kind + ": The expression has redundant parentheses;");
+                }
+                return parenthesized.operand();
+            }
+            return context;
+        }
+
         /** DynamoDB refuses an operator whose first operand reappears among the others, as in {@code a = a}. */
-        private void distinct(String operator, OperandContext first, List<OperandContext> others) {
+        private void distinct(String operator, OperandContext written, List<OperandContext> others) {
+            OperandContext first = bare(written);
             if (!(first instanceof DynamoDbExpressionParser.PathOperandContext)) {
                 return;
             }
             for (OperandContext other : others) {
-                if (other.getText().equals(first.getText())) {
+                if (bare(other).getText().equals(first.getText())) {
                     String shown = first instanceof DynamoDbExpressionParser.PathOperandContext path ? path(path.path()).describe() : first.getText();
                     throw new ExpressionException("Invalid " + kind + ": The first operand must be distinct from the remaining operands for this operator or function; operator: "
                             + operator + ", first operand: " + shown);
@@ -288,7 +300,8 @@ public final class Expressions {
             return name;
         }
 
-        Operand operand(OperandContext context) {
+        Operand operand(OperandContext written) {
+            OperandContext context = bare(written);
             if (context instanceof DynamoDbExpressionParser.PathOperandContext path) {
                 return new Operand.Attribute(path(path.path()));
             }
@@ -303,7 +316,7 @@ public final class Expressions {
             if (call.operand().size() != 1) {
                 throw operandCount(name, call.operand().size());
             }
-            if (!(call.operand(0) instanceof DynamoDbExpressionParser.PathOperandContext argument)) {
+            if (!(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext argument)) {
                 throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: size");
             }
             return new Operand.Size(path(argument.path()));
@@ -328,7 +341,8 @@ public final class Expressions {
             return operand;
         }
 
-        private Update.SetOperand setOperand(DynamoDbExpressionParser.SetOperandContext context) {
+        private Update.SetOperand setOperand(DynamoDbExpressionParser.SetOperandContext operand) {
+            DynamoDbExpressionParser.SetTermContext context = operand.setTerm();
             if (context instanceof DynamoDbExpressionParser.SetPathContext path) {
                 return new Update.PathValue(path(path.path()));
             }
@@ -357,7 +371,8 @@ public final class Expressions {
             return new Update.ListAppend(first, second);
         }
 
-        private Update.SetOperand updateArgument(OperandContext context) {
+        private Update.SetOperand updateArgument(OperandContext written) {
+            OperandContext context = bare(written);
             if (context instanceof DynamoDbExpressionParser.PathOperandContext path) {
                 return new Update.PathValue(path(path.path()));
             }

@@ -1,9 +1,10 @@
 package dev.usersapi.local.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,6 +30,7 @@ final class HttpApiPayloads {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final OncePerSecond REQUEST_TIME_TEXT = new OncePerSecond(second -> REQUEST_TIME.format(Instant.ofEpochSecond(second)));
 
     /** What the gateway read off the wire. */
     record Request(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
@@ -39,15 +41,14 @@ final class HttpApiPayloads {
 
     private HttpApiPayloads() {}
 
-    static ObjectNode event(Request request, RouteTable.Selected route, String requestId, Instant time, int port) {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("version", "2.0");
-        event.put("routeKey", route.routeKey());
-        event.put("rawPath", request.rawPath());
-        event.put("rawQueryString", request.rawQuery());
-
-        ObjectNode headers = event.putObject("headers");
-        ArrayNode cookies = JSON.createArrayNode();
+    /**
+     * The request as a payload 2.0 event, in JSON bytes, written field by field (no tree). With
+     * {@code claims}, the requestContext carries them as API Gateway's JWT authorizer passes them.
+     */
+    static byte[] event(Request request, RouteTable.Selected route, String requestId, Instant time, int port,
+                        Optional<Map<String, String>> claims) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        List<String> cookies = new ArrayList<>();
         request.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("cookie")) {
@@ -59,67 +60,156 @@ final class HttpApiPayloads {
                     }
                 });
             } else {
-                headers.put(lower, String.join(",", values));
+                headers.put(lower, values.size() == 1 ? values.get(0) : String.join(",", values));
             }
         });
-        if (!cookies.isEmpty()) {
-            event.set("cookies", cookies);
-        }
-        Map<String, String> query = queryParameters(request.rawQuery());
-        if (!query.isEmpty()) {
-            ObjectNode parameters = event.putObject("queryStringParameters");
-            query.forEach(parameters::put);
-        }
-        if (!route.pathParameters().isEmpty()) {
-            ObjectNode parameters = event.putObject("pathParameters");
-            route.pathParameters().forEach(parameters::put);
-        }
+        ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("version", "2.0");
+            json.writeStringField("routeKey", route.routeKey());
+            json.writeStringField("rawPath", request.rawPath());
+            json.writeStringField("rawQueryString", request.rawQuery());
+            writeObject(json, "headers", headers);
+            if (!cookies.isEmpty()) {
+                json.writeArrayFieldStart("cookies");
+                for (String cookie : cookies) {
+                    json.writeString(cookie);
+                }
+                json.writeEndArray();
+            }
+            Map<String, String> query = queryParameters(request.rawQuery());
+            if (!query.isEmpty()) {
+                writeObject(json, "queryStringParameters", query);
+            }
+            if (!route.pathParameters().isEmpty()) {
+                writeObject(json, "pathParameters", route.pathParameters());
+            }
 
-        ObjectNode context = event.putObject("requestContext");
-        context.put("accountId", "000000000000");
-        context.put("apiId", "local");
-        context.put("domainName", "127.0.0.1:" + port);
-        context.put("domainPrefix", "127");
-        ObjectNode http = context.putObject("http");
-        http.put("method", request.method());
-        http.put("path", request.rawPath());
-        http.put("protocol", request.protocol());
-        http.put("sourceIp", request.sourceIp());
-        http.put("userAgent", Optional.ofNullable(headers.get("user-agent")).map(JsonNode::asText).orElse(""));
-        context.put("requestId", requestId);
-        context.put("routeKey", route.routeKey());
-        context.put("stage", "$default");
-        context.put("time", REQUEST_TIME.format(time));
-        context.put("timeEpoch", time.toEpochMilli());
+            json.writeObjectFieldStart("requestContext");
+            json.writeStringField("accountId", "000000000000");
+            json.writeStringField("apiId", "local");
+            json.writeStringField("domainName", "127.0.0.1:" + port);
+            json.writeStringField("domainPrefix", "127");
+            json.writeObjectFieldStart("http");
+            json.writeStringField("method", request.method());
+            json.writeStringField("path", request.rawPath());
+            json.writeStringField("protocol", request.protocol());
+            json.writeStringField("sourceIp", request.sourceIp());
+            json.writeStringField("userAgent", headers.getOrDefault("user-agent", ""));
+            json.writeEndObject();
+            json.writeStringField("requestId", requestId);
+            json.writeStringField("routeKey", route.routeKey());
+            json.writeStringField("stage", "$default");
+            json.writeStringField("time", REQUEST_TIME_TEXT.at(time.getEpochSecond()));
+            json.writeNumberField("timeEpoch", time.toEpochMilli());
+            if (claims.isPresent()) {
+                json.writeObjectFieldStart("authorizer");
+                json.writeObjectFieldStart("jwt");
+                writeObject(json, "claims", claims.get());
+                json.writeNullField("scopes");
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            json.writeEndObject();
 
-        if (request.body().length > 0) {
-            Optional<String> text = isText(headers.path("content-type").asText("")) ? utf8(request.body()) : Optional.empty();
-            event.put("body", text.orElseGet(() -> Base64.getEncoder().encodeToString(request.body())));
-            event.put("isBase64Encoded", text.isEmpty());
-        } else {
-            event.put("isBase64Encoded", false);
+            if (request.body().length > 0) {
+                Optional<String> text = isText(headers.getOrDefault("content-type", "")) ? utf8(request.body()) : Optional.empty();
+                json.writeStringField("body", text.orElseGet(() -> Base64.getEncoder().encodeToString(request.body())));
+                json.writeBooleanField("isBase64Encoded", text.isEmpty());
+            } else {
+                json.writeBooleanField("isBase64Encoded", false);
+            }
+            json.writeEndObject();
+        } catch (java.io.IOException impossible) {
+            throw new java.io.UncheckedIOException("writing to memory failed", impossible);
         }
-        return event;
+        return bytes.toByteArray();
+    }
+
+    private static void writeObject(JsonGenerator json, String name, Map<String, String> fields) throws java.io.IOException {
+        json.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            json.writeStringField(field.getKey(), field.getValue());
+        }
+        json.writeEndObject();
     }
 
     /**
      * Payload 2.0 response rules: with a statusCode the JSON is a response description; without
-     * one, API Gateway answers 200 with the JSON itself as an application/json body.
+     * one, API Gateway answers 200 with the JSON itself as an application/json body. Read as a
+     * stream of tokens; a field's value is taken as a tree's {@code asText()} would give it.
      */
     static Response response(byte[] handlerJson) throws java.io.IOException {
-        JsonNode answer = JSON.readTree(handlerJson);
-        if (answer == null || !answer.isObject() || !answer.has("statusCode")) {
-            return new Response(200, Map.of("content-type", "application/json"), List.of(), handlerJson);
+        try (JsonParser json = JSON.getFactory().createParser(handlerJson)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return bare(handlerJson);
+            }
+            boolean hasStatus = false;
+            int status = 0;
+            Map<String, String> headers = new LinkedHashMap<>();
+            List<String> cookies = new ArrayList<>();
+            Optional<String> body = Optional.empty();
+            boolean base64 = false;
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                switch (field) {
+                    case "statusCode" -> {
+                        hasStatus = true;
+                        status = json.getValueAsInt();
+                        json.skipChildren();
+                    }
+                    case "headers" -> {
+                        headers.clear();
+                        if (value == JsonToken.START_OBJECT) {
+                            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                                String name = json.currentName();
+                                json.nextToken();
+                                headers.put(name, text(json));
+                            }
+                        } else {
+                            json.skipChildren();
+                        }
+                    }
+                    case "cookies" -> {
+                        cookies.clear();
+                        if (value == JsonToken.START_ARRAY) {
+                            while (json.nextToken() != JsonToken.END_ARRAY) {
+                                cookies.add(text(json));
+                            }
+                        } else {
+                            json.skipChildren();
+                        }
+                    }
+                    case "body" -> body = value == JsonToken.VALUE_NULL ? Optional.empty() : Optional.of(text(json));
+                    case "isBase64Encoded" -> {
+                        base64 = json.getValueAsBoolean(false);
+                        json.skipChildren();
+                    }
+                    default -> json.skipChildren();
+                }
+            }
+            if (!hasStatus) {
+                return bare(handlerJson);
+            }
+            byte[] bytes = body.isEmpty() ? new byte[0]
+                    : base64 ? Base64.getDecoder().decode(body.get()) : body.get().getBytes(StandardCharsets.UTF_8);
+            return new Response(status, headers, cookies, bytes);
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        answer.path("headers").fields().forEachRemaining(header -> headers.put(header.getKey(), header.getValue().asText()));
-        List<String> cookies = new ArrayList<>();
-        answer.path("cookies").forEach(cookie -> cookies.add(cookie.asText()));
-        JsonNode body = answer.get("body");
-        byte[] bytes = body == null || body.isNull() ? new byte[0]
-                : answer.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(body.asText())
-                : body.asText().getBytes(StandardCharsets.UTF_8);
-        return new Response(answer.get("statusCode").asInt(), headers, cookies, bytes);
+    }
+
+    private static Response bare(byte[] handlerJson) {
+        return new Response(200, Map.of("content-type", "application/json"), List.of(), handlerJson);
+    }
+
+    /** The current value as text: a scalar's text ("null" for null), nothing for an object or an array. */
+    private static String text(JsonParser json) throws java.io.IOException {
+        if (json.currentToken().isStructStart()) {
+            json.skipChildren();
+            return "";
+        }
+        return json.getText();
     }
 
     static Map<String, String> queryParameters(String rawQuery) {

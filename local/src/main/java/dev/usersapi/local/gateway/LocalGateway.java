@@ -41,12 +41,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +62,9 @@ import java.util.function.BiFunction;
 public final class LocalGateway implements AutoCloseable {
     private static final int FUNCTION_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
+    private static final byte[] EMPTY = new byte[0];
+    /** The Date header: RFC 9110's IMF-fixdate, of one-second resolution. */
+    private static final OncePerSecond HTTP_DATE = new OncePerSecond(second -> DateFormatter.format(new java.util.Date(second * 1000)));
 
     private final RouteTable routes;
     private final BiFunction<byte[], Context, byte[]> function;
@@ -256,7 +257,7 @@ public final class LocalGateway implements AutoCloseable {
     }
 
     private HttpApiPayloads.Response answer(FullHttpRequest http, InetSocketAddress client) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.apiGateway();
         String host = http.headers().get(HttpHeaderNames.HOST, "");
         if (!LoopbackHosts.admits(host, port())) {
             return withRequestId(new Problem(421, "misdirected-request", "Misdirected Request",
@@ -273,20 +274,18 @@ public final class LocalGateway implements AutoCloseable {
         String rawPath = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
         String rawQuery = target.getRawQuery() == null ? "" : target.getRawQuery();
         String method = http.method().name();
-        byte[] body = new byte[http.content().readableBytes()];
-        http.content().getBytes(http.content().readerIndex(), body);
+        byte[] body = body(http);
+        Map<String, List<String>> headers = headers(http);
         if (authorizer.isPresent() && rawPath.equals(TokenEndpoint.PATH)) {
-            return withRequestId(new TokenEndpoint(authorizer.get()).answer(method, headers(http), body), requestId);
+            return withRequestId(new TokenEndpoint(authorizer.get()).answer(method, headers, body), requestId);
         }
         Optional<LocalPages.Page> page = pages.flatMap(served -> served.page(method, rawPath));
         if (page.isPresent()) {
             return withRequestId(new HttpApiPayloads.Response(page.get().status(), Map.of("content-type", page.get().contentType()),
                     List.of(), page.get().body()), requestId);
         }
-        var request = new HttpApiPayloads.Request(method, rawPath, rawQuery, headers(http), body,
-                client.getAddress().getHostAddress(), http.protocolVersion().text());
         var route = routes.select(method, HttpApiPayloads.pathSegments(rawPath));
-        ObjectNode payload = HttpApiPayloads.event(request, route, requestId, Instant.now(), port());
+        Optional<Map<String, String>> claims = Optional.empty();
         if (authorizer.isPresent()) {
             var decision = authorizer.get().authorize(Optional.ofNullable(http.headers().get(HttpHeaderNames.AUTHORIZATION)), route.scopes());
             if (decision instanceof JwtAuthorizer.Decision.Unauthorized unauthorized) {
@@ -297,14 +296,13 @@ public final class LocalGateway implements AutoCloseable {
             if (decision instanceof JwtAuthorizer.Decision.Forbidden) {
                 return withRequestId(message(403, "Forbidden"), requestId);
             }
-            var jwt = ((ObjectNode) payload.get("requestContext")).putObject("authorizer").putObject("jwt");
-            var claimNodes = jwt.putObject("claims");
-            ((JwtAuthorizer.Decision.Authorized) decision).claims().forEach(claimNodes::put);
-            jwt.putNull("scopes");
+            claims = Optional.of(((JwtAuthorizer.Decision.Authorized) decision).claims());
         }
+        var request = new HttpApiPayloads.Request(method, rawPath, rawQuery, headers, body,
+                client.getAddress().getHostAddress(), http.protocolVersion().text());
         try {
-            byte[] event = HttpApiPayloads.JSON.writeValueAsBytes(payload);
-            return withRequestId(HttpApiPayloads.response(function.apply(event, new LocalContext(requestId, "users-api"))), requestId);
+            byte[] event = HttpApiPayloads.event(request, route, requestId, Instant.now(), port(), claims);
+            return withRequestId(HttpApiPayloads.response(function.apply(event, new LocalContext(RequestIds.lambda(), "users-api"))), requestId);
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("local gateway: the function failed for request " + requestId + ": " + e);
             e.printStackTrace();
@@ -312,9 +310,19 @@ public final class LocalGateway implements AutoCloseable {
         }
     }
 
+    private static byte[] body(FullHttpRequest http) {
+        int length = http.content().readableBytes();
+        if (length == 0) {
+            return EMPTY;
+        }
+        byte[] body = new byte[length];
+        http.content().getBytes(http.content().readerIndex(), body);
+        return body;
+    }
+
     private static Map<String, List<String>> headers(FullHttpRequest http) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        http.headers().forEach(header -> headers.computeIfAbsent(header.getKey().toLowerCase(java.util.Locale.ROOT), name -> new ArrayList<>()).add(header.getValue()));
+        http.headers().forEach(header -> headers.computeIfAbsent(header.getKey().toLowerCase(java.util.Locale.ROOT), name -> new ArrayList<>(1)).add(header.getValue()));
         return headers;
     }
 
@@ -330,7 +338,7 @@ public final class LocalGateway implements AutoCloseable {
                 noBody || head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.body()));
         response.headers().forEach(http.headers()::add);
         response.cookies().forEach(cookie -> http.headers().add(HttpHeaderNames.SET_COOKIE, cookie));
-        http.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+        http.headers().set(HttpHeaderNames.DATE, HTTP_DATE.at(Math.floorDiv(System.currentTimeMillis(), 1000)));
         if (noBody) {
             http.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         } else {

@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
@@ -71,44 +73,56 @@ public final class FailureReplay {
         this.region = region;
     }
 
+    /** One message (or line) of the queue: the batch it describes, or why it describes none. */
+    public record Queued(Optional<FailedBatch> batch, Optional<String> unreadable) {}
+
     /**
      * The failed batches in {@code text}: JSON lines of failure records, or the JSON that
-     * {@code aws sqs receive-message} prints ({@code Messages[].Body} holding one record each).
+     * {@code aws sqs receive-message} prints ({@code Messages[].Body} holding one record each). A
+     * message that is no such record is kept as unreadable: it must not keep the others from replay.
      */
-    public static List<FailedBatch> parse(String text) {
-        List<FailedBatch> batches = new ArrayList<>();
-        try {
-            String trimmed = text.strip();
-            if (trimmed.isEmpty()) {
-                return batches;
-            }
-            // The first JSON value of the text: the whole of receive-message's output, or the first of the lines.
-            JsonNode first = StreamEventPayloads.JSON.readTree(trimmed);
-            if (first.has("Messages")) {
-                for (JsonNode message : first.path("Messages")) {
-                    batches.add(batch(StreamEventPayloads.JSON.readTree(message.path("Body").asText()),
-                            Optional.of(message.path("ReceiptHandle").asText())));
-                }
-                return batches;
-            }
-            for (String line : trimmed.lines().toList()) {
-                if (!line.isBlank()) {
-                    batches.add(batch(StreamEventPayloads.JSON.readTree(line), Optional.empty()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public static List<Queued> parse(String text) {
+        List<Queued> queued = new ArrayList<>();
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return queued;
         }
-        return batches;
+        JsonNode first;
+        try {
+            // The first JSON value of the text: the whole of receive-message's output, or the first of the lines.
+            first = StreamEventPayloads.JSON.readTree(trimmed);
+        } catch (IOException e) {
+            first = StreamEventPayloads.JSON.missingNode();
+        }
+        if (first.has("Messages")) {
+            for (JsonNode message : first.path("Messages")) {
+                queued.add(queued(message.path("Body").asText(), Optional.of(message.path("ReceiptHandle").asText())));
+            }
+            return queued;
+        }
+        for (String line : trimmed.lines().toList()) {
+            if (!line.isBlank()) {
+                queued.add(queued(line, Optional.empty()));
+            }
+        }
+        return queued;
     }
 
-    private static FailedBatch batch(JsonNode failure, Optional<String> receipt) {
-        JsonNode info = failure.path("DDBStreamBatchInfo");
-        if (info.isMissingNode()) {
-            throw new IllegalArgumentException("not a DynamoDB stream failure record (no DDBStreamBatchInfo): " + failure);
+    private static Queued queued(String text, Optional<String> receipt) {
+        try {
+            JsonNode info = StreamEventPayloads.JSON.readTree(text).path("DDBStreamBatchInfo");
+            List<String> fields = List.of("streamArn", "shardId", "startSequenceNumber", "endSequenceNumber");
+            if (fields.stream().anyMatch(field -> !info.path(field).isTextual())
+                    || !info.path("startSequenceNumber").asText().matches("\\d+") || !info.path("endSequenceNumber").asText().matches("\\d+")) {
+                throw new IllegalArgumentException("no DDBStreamBatchInfo with " + fields);
+            }
+            return new Queued(Optional.of(new FailedBatch(info.path("streamArn").asText(), info.path("shardId").asText(),
+                    info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText(), info.path("batchSize").asInt(), receipt)),
+                    Optional.empty());
+        } catch (IOException | IllegalArgumentException e) {
+            return new Queued(Optional.empty(), Optional.of("not a DynamoDB stream failure record (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): " + text.substring(0, Math.min(200, text.length())) + ": left as it is"));
         }
-        return new FailedBatch(info.path("streamArn").asText(), info.path("shardId").asText(), info.path("startSequenceNumber").asText(),
-                info.path("endSequenceNumber").asText(), info.path("batchSize").asInt(), receipt);
     }
 
     /**
@@ -148,11 +162,15 @@ public final class FailureReplay {
                 emptyPages = response.records().isEmpty() ? emptyPages + 1 : 0;
                 iterator = response.nextShardIterator();
             }
-        } catch (TrimmedDataAccessException | ExpiredIteratorException trimmed) {
+        } catch (ExpiredIteratorException expired) {
+            // An iterator lives 15 minutes (API reference, GetShardIterator): only a read held up that long meets this.
+            return lost(batch, "its shard iterator expired while the range was read (" + reason(expired)
+                    + "): run the replay again; the message stays");
+        } catch (TrimmedDataAccessException trimmed) {
             return lost(batch, "the stream no longer keeps sequence number " + batch.startSequenceNumber() + " of shard " + batch.shardId()
                     + " (past its 24-hour retention): these changes cannot be replayed from the stream");
         } catch (ResourceNotFoundException gone) {
-            return lost(batch, "its stream or shard no longer exists (" + gone.awsErrorDetails().errorMessage()
+            return lost(batch, "its stream or shard no longer exists (" + reason(gone)
                     + "): a deleted table's stream is kept 24 hours; these changes cannot be replayed from the stream");
         } catch (SdkException failed) {
             return lost(batch, "the stream could not be read (" + failed.getMessage() + "): try again");
@@ -165,6 +183,10 @@ public final class FailureReplay {
         return whole ? new Replay(batch, records, Optional.empty())
                 : lost(batch, "the stream gave " + records.size() + " record(s) of shard " + batch.shardId() + " but not its sequence number "
                         + batch.endSequenceNumber() + ": the range was not read whole, so it is not replayed");
+    }
+
+    private static String reason(AwsServiceException error) {
+        return Optional.ofNullable(error.awsErrorDetails()).map(AwsErrorDetails::errorMessage).orElse(error.getMessage());
     }
 
     private static Replay lost(FailedBatch batch, String why) {
@@ -237,9 +259,14 @@ public final class FailureReplay {
     public static int write(FailureReplay replay, String failures, Path out) throws IOException {
         Files.createDirectories(out);
         int status = 0;
-        List<FailedBatch> batches = parse(failures);
-        for (int i = 0; i < batches.size(); i++) {
-            Replay replayed = replay.reread(batches.get(i));
+        List<Queued> queued = parse(failures);
+        for (int i = 0; i < queued.size(); i++) {
+            if (queued.get(i).unreadable().isPresent()) {
+                System.err.println("batch " + i + ": " + queued.get(i).unreadable().get());
+                status = 1;
+                continue;
+            }
+            Replay replayed = replay.reread(queued.get(i).batch().orElseThrow());
             if (replayed.lost().isPresent()) {
                 System.err.println("batch " + i + ": " + replayed.lost().get());
                 status = 1;
