@@ -209,6 +209,20 @@ describe("workflows", () => {
         assert.deepEqual(workflow("ci.yml").on.push.branches, ["main", "env/**"]);
     });
 
+    // Review finding 13: team tokens (the preview's and promote's read-only ones, each operator's one-stack
+    // token) exist only where Pulumi Cloud has teams: "Teams are only available in the Pulumi Enterprise or
+    // Business Critical editions" (pulumi-cloud-api.json, sources.edition).
+    it("the README says which Pulumi edition the team tokens need, and what to do on another", () => {
+        const teamTokens = [workflow("preview.yml"), workflow("promote.yml")].flatMap(({ jobs }) => Object.values(jobs))
+            .flatMap((job) => job.steps).filter((step) => step.uses?.startsWith("pulumi/auth-actions@"));
+        assert.ok(teamTokens.length >= 2 && teamTokens.every((step) => step.with["requested-token-type"].endsWith(":team")));
+        const edition = /\*\*Pulumi edition\*\*:([\s\S]*?)\n- \*\*/.exec(read("README.md"));
+        assert.ok(edition, "README has a 'Pulumi edition' item");
+        assert.match(edition[1], /\*\*Enterprise\*\*\s+and\s+\*\*Business\s+Critical\*\*/);
+        assert.match(edition[1], /organization\s+token/, "what a smaller edition has instead");
+        assert.match(edition[1], /preview\.yml/, "what to do with previews there");
+    });
+
     // Review finding 9: a ruleset's bypass list takes roles, teams, apps and deploy keys, never GITHUB_TOKEN's
     // Actions identity, so the push to env/* is the promotion app's, whose key only the environments hold.
     it("promote pushes as the promotion GitHub App, with a key only the staging and prod environments hand out", () => {

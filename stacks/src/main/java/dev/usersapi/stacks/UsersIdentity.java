@@ -126,12 +126,14 @@ public final class UsersIdentity extends ComponentResource {
 
     /**
      * The JWT authorizer's issuer, Cognito's {@code https://cognito-idp.<region>.amazonaws.com/<poolId>},
-     * and its audiences, the app client ids: Cognito's access tokens carry no {@code aud}, and
+     * and its audiences, the app client ids (the program's two, then the stack's {@code adminClients}): Cognito's access tokens carry no {@code aud}, and
      * API Gateway then matches their {@code client_id} against the audiences
      * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
      */
-    public UsersHttpApi.Jwt authorizer() {
-        return new UsersHttpApi.Jwt(issuer(), Output.all(services.clientId(), smokeCheck.clientId()));
+    public UsersHttpApi.Jwt authorizer(List<String> adminClients) {
+        List<Output<String>> audiences = new java.util.ArrayList<>(List.of(services.clientId(), smokeCheck.clientId()));
+        adminClients.forEach(client -> audiences.add(Output.of(client)));
+        return new UsersHttpApi.Jwt(issuer(), Output.all(audiences));
     }
 
     private Output<String> issuer() {

@@ -37,8 +37,23 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
  */
 class DeployerPermissionsTest {
     private static final Path ROOT = ProjectLayout.current().root();
-    /** The placeholder account of operator/iam (README: a fork replaces it with its own), mapped to the mocks' account. */
-    private static final String POLICY_ACCOUNT = "111111111111";
+    /**
+     * The account operator/iam's policies name, mapped to the mocks' account: the placeholder as
+     * committed, a fork's own once the README's fill-in step has replaced it.
+     */
+    private static final String POLICY_ACCOUNT = accountOf(read(deployerFile("dev")));
+
+    private static String accountOf(String policy) {
+        Set<String> accounts = new TreeSet<>();
+        var arns = java.util.regex.Pattern.compile("arn:aws:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):").matcher(policy);
+        while (arns.find()) {
+            accounts.add(arns.group(1));
+        }
+        if (accounts.size() != 1) {
+            throw new IllegalStateException("operator/iam's policies name one account, not " + accounts);
+        }
+        return accounts.iterator().next();
+    }
 
     @Test
     void everyResourceTypeOfEveryBaselineHasItsProviderCalls() throws IOException {

@@ -203,6 +203,34 @@ class IdentityTest {
                         && !scopesOf(route).isEmpty()));
     }
 
+    /** Neither of the program's clients may list users: an administrator's client, made outside the state, is admitted by id. */
+    @Test
+    void anAdminClientMadeOutsideTheStackIsAdmittedAndListsUsers() {
+        Map<String, Object> config = prodConfig();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> api = new HashMap<>((Map<String, Object>) config.get("users-api:api"));
+        api.put("adminClients", List.of("5ad0m1nc11entmadebyhand000"));
+        config.put("users-api:api", api);
+        var run = OfflinePreview.run(ProjectLayout.current(), StackSettings.from(StackFile.of("prod", config)));
+        assertEquals(List.of(), run.result().exceptions());
+        var resources = run.result().resources();
+        var jwt = value(resources.stream().filter(Authorizer.class::isInstance).map(Authorizer.class::cast).findFirst().orElseThrow()
+                .jwtConfiguration()).orElseThrow();
+        assertEquals(3, jwt.audiences().size(), "the services and smoke-check clients, and the administrator's: " + jwt.audiences());
+        String issuer = jwt.issuer().orElseThrow();
+        List<String> listing = resources.stream().filter(Route.class::isInstance).map(Route.class::cast)
+                .filter(route -> value(route.routeKey()).equals("GET /users")).findFirst().map(IdentityTest::scopesOf).orElseThrow();
+        assertEquals(200, judge(issuer, jwt.audiences(), listing, token("clientCredentialsAccess", issuer, "5ad0m1nc11entmadebyhand000", "users/admin")));
+        assertTrue(resources.stream().filter(UserPoolClient.class::isInstance).count() == 2, "the program still makes two clients, neither an admin");
+
+        api.put("adminClients", List.of("not a client id"));
+        assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", config)));
+        api.put("adminClients", List.of("5ad0m1nc11entmadebyhand000"));
+        api.put("jwt", Map.of("issuer", "https://login.acme.test/oauth2/default", "audiences", List.of("api://users")));
+        var refused = assertThrows(StackDeclarationException.class, () -> StackSettings.from(StackFile.of("prod", config)));
+        assertTrue(refused.getMessage().contains("list them in jwt.audiences"), refused.getMessage());
+    }
+
     @Test
     void anIssuerLeftAsAPlaceholderOrNotHttpsIsRefused() {
         for (Object issuer : List.of("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_REPLACEME", "http://login.acme.test")) {
