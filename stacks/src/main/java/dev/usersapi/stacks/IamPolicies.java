@@ -36,7 +36,19 @@ final class IamPolicies {
         return document(statements);
     }
 
+    /**
+     * A resource policy that lets each of {@code users} (AWS services, by their principal) make its
+     * calls on the one resource the policy is attached to.
+     */
+    static String resourcePolicy(String resourceArn, List<KeyUser> users) {
+        return document(users.stream().map(user -> principalStatement(user, resourceArn)).toList());
+    }
+
     private static JsonObject keyStatement(KeyUser user) {
+        return principalStatement(user, "*");
+    }
+
+    private static JsonObject principalStatement(KeyUser user, String resource) {
         JsonObject statement = new JsonObject();
         statement.addProperty("Sid", user.sid());
         statement.addProperty("Effect", "Allow");
@@ -46,7 +58,7 @@ final class IamPolicies {
         JsonArray actions = new JsonArray();
         user.actions().forEach(actions::add);
         statement.add("Action", actions);
-        statement.addProperty("Resource", "*");
+        statement.addProperty("Resource", resource);
         return statement;
     }
 
