@@ -142,6 +142,7 @@ public record StackSettings(
                 file.section("users-api:backup").has("copyAccountId") ? Optional.of(backup(file.section("users-api:backup"))) : Optional.empty(),
                 List.copyOf(placeholders));
         settings.checkMandatoryRules();
+        settings.checkBurstWithinReservedConcurrency();
         return settings;
     }
 
@@ -172,6 +173,35 @@ public record StackSettings(
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
+        if (backup.isPresent() && !alarms.enabled()) {
+            throw new StackDeclarationException(StackFile.PROJECT + ":backup needs " + StackFile.PROJECT + ":alarms.enabled: a failed"
+                    + " backup or copy job notifies the alarm topic, and without it would fail every night unheard");
+        }
+    }
+
+    /**
+     * A burst the stage (or a route) admits must fit in the API function's reserved concurrency:
+     * the requests beyond it are throttled by Lambda, and an HTTP API, which has no gateway
+     * responses to map that to, answers them with a bare 500 ("If the backend service throttled
+     * ... the API Gateway API might return an Internal server error",
+     * https://repost.aws/knowledge-center/api-gateway-internal-server-error), not the contract's
+     * 503 with Retry-After, and the api-5xx-rate alarm counts them.
+     */
+    void checkBurstWithinReservedConcurrency() {
+        int reserved = functions.api().reservedConcurrency();
+        java.util.Map<String, Integer> bursts = new java.util.LinkedHashMap<>();
+        bursts.put(StackFile.PROJECT + ":api.throttle.burstLimit", api.throttleBurstLimit());
+        api.routeThrottles().forEach((route, throttle) ->
+                bursts.put(StackFile.PROJECT + ":api.routeThrottles[\"" + route + "\"].burstLimit", throttle.burstLimit()));
+        bursts.forEach((setting, burst) -> {
+            if (burst > reserved) {
+                throw new StackDeclarationException(setting + " (" + burst + ") is above " + StackFile.PROJECT
+                        + ":functions.api.reservedConcurrency (" + reserved + "): Lambda throttles the requests of a burst beyond the"
+                        + " function's reserved concurrency and the HTTP API answers them with a bare 500"
+                        + " (https://repost.aws/knowledge-center/api-gateway-internal-server-error); lower the burst or raise the"
+                        + " reserved concurrency");
+            }
+        });
     }
 
     /** API Gateway fetches the issuer's keys from {@code <issuer>/.well-known/openid-configuration}: it must be https. */

@@ -94,13 +94,13 @@ public final class UsersApiProgram {
                 settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
         Alarms.Watched watched = new Alarms.Watched(apiFunction, consumer.function(), consumer, api, table, settings);
-        if (settings.alarms().enabled()) {
-            Alarms alarms = new Alarms("users-alarms", watched, tags, ComponentResourceOptions.Empty);
-            ctx.export("alarmTopicArn", alarms.topicArn());
-        }
+        Optional<Alarms> alarms = settings.alarms().enabled()
+                ? Optional.of(new Alarms("users-alarms", watched, tags, ComponentResourceOptions.Empty)) : Optional.empty();
+        alarms.ifPresent(created -> ctx.export("alarmTopicArn", created.topicArn()));
         ctx.export("dashboardName", OperationsDashboard.define("users-dashboard", settings.stack(), watched).dashboardName());
-        settings.backup().ifPresent(backup ->
-                ctx.export("backupPlanId", new TableBackup("users-backup", table, backup, tags, ComponentResourceOptions.Empty).planId()));
+        // StackSettings refuses a backup without alarms: its failures notify the alarm topic.
+        settings.backup().ifPresent(backup -> ctx.export("backupPlanId", new TableBackup("users-backup", table, backup,
+                alarms.orElseThrow().publishableTopicArn(), tags, ComponentResourceOptions.Empty).planId()));
 
         ctx.export("apiUrl", api.url());
         ctx.export("jwtIssuer", jwt.issuer());
