@@ -78,6 +78,7 @@ public final class TableBackup extends ComponentResource {
                 .build(), children);
         Role role = new Role(name + "-role", RoleArgs.builder()
                 .assumeRolePolicy(IamPolicies.serviceTrust("backup.amazonaws.com"))
+                .permissionsBoundary(IamPolicies.permissionsBoundary(table.arn(), tags))
                 .tags(tags)
                 .build(), children);
         for (String policy : List.of(SERVICE_ROLE_POLICY, RESTORE_ROLE_POLICY)) {
