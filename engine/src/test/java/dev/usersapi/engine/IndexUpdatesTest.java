@@ -58,6 +58,19 @@ class IndexUpdatesTest {
         assertEquals(1, Tables.call(engine, "DescribeTable", "{\"TableName\":\"teams\"}").body().path("Table").path("AttributeDefinitions").size());
     }
 
+    /** "You can create or delete only one global secondary index per UpdateTable operation" (API reference, UpdateTable). */
+    @Test
+    void twoIndexChangesInOneUpdateAreRefusedAndChangeNothing() {
+        DynamoDbEngine engine = new DynamoDbEngine(Clock.systemUTC());
+        items(engine);
+        String second = CREATE_INDEX.substring(0, CREATE_INDEX.length() - 2) + ",{\"Create\":{\"IndexName\":\"other-index\",\"KeySchema\":[{\"AttributeName\":\"team\","
+                + "\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":\"ALL\"}}}]}";
+        var refused = Tables.call(engine, "UpdateTable", second);
+        assertEquals(400, refused.status());
+        assertEquals("com.amazonaws.dynamodb.v20120810#LimitExceededException", refused.body().path("__type").asText());
+        assertEquals(false, Tables.call(engine, "DescribeTable", "{\"TableName\":\"teams\"}").body().path("Table").has("GlobalSecondaryIndexes"));
+    }
+
     @Test
     void anAddedIndexIsThereAfterAReopen() {
         try (DynamoDbEngine engine = DynamoDbEngine.open(data, Clock.systemUTC())) {

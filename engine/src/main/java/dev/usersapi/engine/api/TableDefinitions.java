@@ -80,6 +80,7 @@ final class TableDefinitions {
         tableName(request);
         Constraints constraints = new Constraints();
         throughput(constraints, request.get("ProvisionedThroughput"), "provisionedThroughput");
+        constraints.name(request.get("TableName"), "tableName");
         each(request.get("GlobalSecondaryIndexUpdates"), "globalSecondaryIndexUpdates", (update, at) -> {
             JsonNode change = update.get("Update");
             if (change != null && change.isObject()) {

@@ -490,6 +490,13 @@ final class TableOperations {
     ObjectNode update(JsonNode request) {
         TableDefinitions.checkUpdate(request);
         Table table = table(request);
+        // API reference, UpdateTable: "You can create or delete only one global secondary index per UpdateTable operation."
+        long indexChanges = java.util.stream.StreamSupport.stream(request.path("GlobalSecondaryIndexUpdates").spliterator(), false)
+                .filter(change -> change.has("Create") || change.has("Delete")).count();
+        if (indexChanges > 1) {
+            throw new DynamoDbException("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table", 400);
+        }
+        checkThroughputChange(request, table);
         // Checked before anything changes: a refused stream change leaves the indexes as they were too.
         JsonNode stream = request.path("StreamSpecification");
         Optional<String> view = stream.isMissingNode() ? table.settings().streamViewType()
@@ -550,6 +557,31 @@ final class TableOperations {
         }
         answer.set("TableDescription", description);
         return answer;
+    }
+
+    /**
+     * A throughput change must be one: none on a table billed per request (unless the request
+     * makes it PROVISIONED), and not the values the table has, refused in DynamoDB's words
+     * (dynalite's suite records them), before anything changes.
+     */
+    private static void checkThroughputChange(JsonNode request, Table table) {
+        JsonNode throughput = request.path("ProvisionedThroughput");
+        if (throughput.isMissingNode() || throughput.isNull()) {
+            return;
+        }
+        String billing = Requests.optionalString(request, "BillingMode").orElse(table.settings().billingMode());
+        if (billing.equals("PAY_PER_REQUEST")) {
+            throw DynamoDbException.validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+        }
+        long read = throughput.path("ReadCapacityUnits").asLong();
+        long write = throughput.path("WriteCapacityUnits").asLong();
+        TableSettings settings = table.settings();
+        if (settings.billingMode().equals("PROVISIONED") && read == settings.readCapacity() && write == settings.writeCapacity()) {
+            throw DynamoDbException.validation("The provisioned throughput for the table will not change. The requested value equals the current value. "
+                    + "Current ReadCapacityUnits provisioned for the table: " + settings.readCapacity() + ". Requested ReadCapacityUnits: " + read + ". "
+                    + "Current WriteCapacityUnits provisioned for the table: " + settings.writeCapacity() + ". Requested WriteCapacityUnits: " + write + ". "
+                    + "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+        }
     }
 
     ObjectNode describeTimeToLive(JsonNode request) {
