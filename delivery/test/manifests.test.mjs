@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import Ajv from "ajv";
 import YAML from "yaml";
-import { ENVIRONMENTS, ROOT, SHARED_CRDS, STACK_SCHEMA, promotionBranches, read, render } from "./repo.mjs";
+import { ENVIRONMENTS, ROOT, SHARED_CRDS, STACK_SCHEMA, promotionBranches, read, render, strict } from "./repo.mjs";
 import { RULES, imageProblems } from "./workspace-image.mjs";
 
 /** A Go duration of hours, minutes and seconds ("1h", "90m", "1h30m") in seconds. */
@@ -13,28 +13,6 @@ function durationSeconds(text) {
     const parts = [...text.matchAll(/(\d+)([hms])/g)];
     assert.equal(parts.map((part) => part[0]).join(""), text, `not a duration of h, m and s: ${text}`);
     return parts.reduce((total, [, amount, unit]) => total + Number(amount) * units[unit], 0);
-}
-
-/**
- * The CRD's schema as the API server applies it, plus what it does not say: an object that
- * lists its properties accepts no others (unless it says it preserves unknown fields), so a
- * misspelt field fails here instead of being pruned silently by the server.
- */
-function strict(schema) {
-    if (Array.isArray(schema)) {
-        return schema.map(strict);
-    }
-    if (schema === null || typeof schema !== "object") {
-        return schema;
-    }
-    const copy = {};
-    for (const [key, value] of Object.entries(schema)) {
-        copy[key] = strict(value);
-    }
-    if (copy.properties && copy.additionalProperties === undefined && copy["x-kubernetes-preserve-unknown-fields"] !== true) {
-        copy.additionalProperties = false;
-    }
-    return copy;
 }
 
 function stackValidator() {

@@ -45,3 +45,25 @@ export function promotionBranches() {
     }
     return branches;
 }
+
+/**
+ * The CRD's schema as the API server applies it, plus what it does not say: an object that
+ * lists its properties accepts no others (unless it says it preserves unknown fields), so a
+ * misspelt field fails here instead of being pruned silently by the server.
+ */
+export function strict(schema) {
+    if (Array.isArray(schema)) {
+        return schema.map(strict);
+    }
+    if (schema === null || typeof schema !== "object") {
+        return schema;
+    }
+    const copy = {};
+    for (const [key, value] of Object.entries(schema)) {
+        copy[key] = strict(value);
+    }
+    if (copy.properties && copy.additionalProperties === undefined && copy["x-kubernetes-preserve-unknown-fields"] !== true) {
+        copy.additionalProperties = false;
+    }
+    return copy;
+}

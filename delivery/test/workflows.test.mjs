@@ -10,6 +10,8 @@ import YAML from "yaml";
 import { ENVIRONMENTS, ROOT, promotionBranches, read } from "./repo.mjs";
 
 const PINS = JSON.parse(fs.readFileSync(new URL("./action-pins.json", import.meta.url), "utf8")).pins;
+const GITHUB = JSON.parse(fs.readFileSync(new URL("./github-rules.json", import.meta.url), "utf8"));
+const IMAGES = JSON.parse(fs.readFileSync(new URL("./pulumi-images.json", import.meta.url), "utf8"));
 const WORKFLOWS = fs.readdirSync(path.join(ROOT, ".github", "workflows")).filter((file) => /\.ya?ml$/.test(file));
 const workflow = (file) => YAML.parse(read(`.github/workflows/${file}`));
 const runSteps = (file) => Object.values(workflow(file).jobs).flatMap((job) => job.steps).filter((step) => step.run);
@@ -43,7 +45,8 @@ describe("workflows", () => {
             assert.equal(typeof permissions, "object", "explicit permissions, never the default token's");
             assert.ok(!Object.values(permissions).includes("write-all"));
             const writes = Object.entries(permissions).filter(([, level]) => level === "write").map(([scope]) => scope).sort();
-            const allowed = { "ci.yml": [], "preview.yml": ["id-token", "pull-requests"], "promote.yml": ["contents"] }[file];
+            // promote.yml pushes with the promotion app's token, not GITHUB_TOKEN (which no ruleset can exempt).
+            const allowed = { "ci.yml": [], "preview.yml": ["id-token", "pull-requests"], "promote.yml": ["id-token"] }[file];
             assert.deepEqual(writes, allowed);
         });
     }
@@ -62,11 +65,11 @@ describe("workflows", () => {
         assert.equal(pulumi.with.command, "preview");
         assert.equal(pulumi.with.policyPacks, "policy");
         assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
-        assert.equal(pulumi.with.policyPackConfigs, "policy/config/${{ steps.stack.outputs.name }}.json");
+        assert.equal(pulumi.with.policyPackConfigs, "policy/config/${{ matrix.stack }}.json");
         for (const environment of ENVIRONMENTS) {
             assert.ok(fs.existsSync(path.join(ROOT, "policy", "config", `${environment}.json`)));
         }
-        assert.equal(pulumi.with["stack-name"], "${{ env.PULUMI_ORG }}/users-api/${{ steps.stack.outputs.name }}");
+        assert.equal(pulumi.with["stack-name"], "${{ env.PULUMI_ORG }}/users-api/${{ matrix.stack }}");
         const operatorOrg = read("operator/overlays/dev/stack.yaml").match(/stack: ([\w-]+)\/users-api\/dev/)[1];
         assert.equal(workflow("preview.yml").env.PULUMI_ORG, operatorOrg, "previews and the operator deploy the same stacks");
         assert.ok(steps.some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") && step.with["role-to-assume"]));
@@ -129,12 +132,127 @@ describe("workflows", () => {
         assert.ok(read("handlers/pom.xml").includes("<outputName>users-api-handlers-sbom</outputName>"), "the name CI uploads and scans");
     });
 
-    it("preview maps each target branch to the stack that follows it, as the operator and promotion do", () => {
-        const chooser = workflow("preview.yml").jobs.preview.steps[0].run;
-        const mapping = Object.fromEntries([...chooser.matchAll(/^\s*(\S+)\) echo "name=(\w+)"/gm)].map((match) => [match[1], match[2]]));
+    /** Runs preview.yml's step `id` of the trust job in bash, as a runner would; its $GITHUB_OUTPUT and exit status. */
+    function trustStep(id, env) {
+        const step = workflow("preview.yml").jobs.trust.steps.find((candidate) => candidate.id === id);
+        const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "step-")), "output");
+        fs.writeFileSync(output, "");
+        const result = spawnSync("bash", ["-e", "-c", step.run], { encoding: "utf8", env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env } });
+        return { status: result.status, output: fs.readFileSync(output, "utf8") };
+    }
+
+    // Review finding 4: every pull request to main is on its way to staging and prod, so it previews all three.
+    it("a pull request to main previews every stack, one to an environment's branch the stack that branch deploys", () => {
+        const stacksFor = (base) => {
+            const { status, output } = trustStep("stacks", { BASE_REF: base });
+            assert.equal(status, 0, base);
+            return JSON.parse(/^stacks=(.*)$/m.exec(output)[1]);
+        };
         const promotion = promotionBranches();
-        assert.deepEqual(mapping, { main: "dev", [promotion.staging.target]: "staging", [promotion.prod.target]: "prod" });
-        assert.deepEqual(workflow("preview.yml").on.pull_request.branches.sort(), Object.keys(mapping).sort());
+        assert.deepEqual(stacksFor("main"), ENVIRONMENTS);
+        assert.deepEqual(stacksFor(promotion.staging.target), ["staging"]);
+        assert.deepEqual(stacksFor(promotion.prod.target), ["prod"]);
+        assert.notEqual(trustStep("stacks", { BASE_REF: "feature" }).status, 0, "no stack follows another branch");
+        const { on, jobs } = workflow("preview.yml");
+        assert.deepEqual(on.pull_request.branches.sort(), ["main", promotion.staging.target, promotion.prod.target].sort());
+        // One job per stack, each with its own stack name and pack config, and none cancelling the others.
+        assert.equal(jobs.trust.outputs.stacks, "${{ steps.stacks.outputs.stacks }}");
+        assert.equal(jobs.preview.strategy.matrix.stack, "${{ fromJSON(needs.trust.outputs.stacks) }}");
+        assert.equal(jobs.preview.strategy["fail-fast"], false);
+        assert.match(jobs.preview.name, /\$\{\{ matrix\.stack \}\}/, "each leg's check names its stack");
+        // Each leg gets its own short-lived credentials: the exchanges are steps of the matrix job, after the trust decision.
+        const uses = jobs.preview.steps.map((step) => step.uses?.split("@")[0]).filter(Boolean);
+        assert.ok(uses.includes("aws-actions/configure-aws-credentials") && uses.includes("pulumi/auth-actions"));
+        assert.ok(!JSON.stringify(jobs.preview.steps).includes("steps.stack.outputs"), "no stack chosen inside the leg any more");
+    });
+
+    // Review finding 11: the preview's CLI is the one the operator runs, not whatever is newest that day.
+    it("preview runs the Pulumi CLI of the operator's workspace image", () => {
+        const image = YAML.parse(read("operator/base/stack.yaml")).spec.workspaceTemplate.spec.image;
+        const cli = /^pulumi\/pulumi:(\d+\.\d+\.\d+)-/.exec(image)[1];
+        const pulumi = workflow("preview.yml").jobs.preview.steps.find((step) => step.uses?.startsWith("pulumi/actions@"));
+        assert.equal(String(pulumi.with["pulumi-version"]), cli, `pulumi/actions installs ${pulumi.with["pulumi-version"]}, the operator runs ${cli}`);
+    });
+
+    // Review finding 16: Pulumi hashes the Lambda jar's bytes, and javac 17 and 25 (both --release 17) emit
+    // different class files for 56 of the handlers' 70 classes: every build whose jar is hashed or shipped runs
+    // the JDK major of the operator's image, and the jar's manifest names no JDK.
+    it("every workflow that builds the Lambda jar uses the operator image's JDK major, and the jar names no JDK", () => {
+        const image = YAML.parse(read("operator/base/stack.yaml")).spec.workspaceTemplate.spec.image.split(":")[0];
+        const jdk = IMAGES.jdkMajor[image];
+        assert.ok(jdk, `pulumi-images.json records no JDK for ${image}`);
+        const setups = WORKFLOWS.flatMap((file) => Object.values(workflow(file).jobs).flatMap((job) => job.steps)
+            .filter((step) => step.uses?.startsWith("actions/setup-java@")).map((step) => [file, String(step.with["java-version"])]));
+        assert.deepEqual(setups.map(([file]) => file).sort(), ["ci.yml", "preview.yml"]);
+        for (const [file, version] of setups) {
+            assert.equal(version, String(jdk), `${file} builds with JDK ${version}, the operator's image with ${jdk}`);
+        }
+        // maven-archiver's default manifest entries (Created-By, Build-Jdk-Spec: the building JDK's version) are off.
+        const jarPlugin = /<artifactId>maven-jar-plugin<\/artifactId>[\s\S]*?<\/plugin>/.exec(read("handlers/pom.xml"))[0];
+        assert.match(jarPlugin, /<archive>\s*<manifest>\s*<addDefaultEntries>false<\/addDefaultEntries>\s*<\/manifest>\s*<\/archive>/);
+        // And the jar's manifest itself, where a build newer than the pom made one (mvn verify runs this after
+        // handlers' package phase; a jar older than the pom says nothing about it).
+        const target = path.join(ROOT, "handlers", "target");
+        const jar = fs.existsSync(target) && fs.readdirSync(target).find((name) => name.endsWith("-lambda.jar"));
+        if (jar && fs.statSync(path.join(target, jar)).mtimeMs > fs.statSync(path.join(ROOT, "handlers", "pom.xml")).mtimeMs) {
+            const manifest = spawnSync("unzip", ["-p", path.join(target, jar), "META-INF/MANIFEST.MF"], { encoding: "utf8" }).stdout;
+            assert.match(manifest, /^Manifest-Version: 1\.0/);
+            assert.doesNotMatch(manifest, /Build-Jdk|Created-By/, `${jar}'s manifest names the JDK that built it`);
+        }
+    });
+
+    // Review finding 12: a cancelled run on main leaves a commit dev already runs unpromotable.
+    it("CI cancels superseded runs of pull requests only, never of main or env/*", () => {
+        const { concurrency } = workflow("ci.yml");
+        assert.equal(concurrency.group, "ci-${{ github.ref }}");
+        assert.equal(concurrency["cancel-in-progress"], "${{ github.event_name == 'pull_request' }}");
+        assert.deepEqual(workflow("ci.yml").on.push.branches, ["main", "env/**"]);
+    });
+
+    // Review finding 13: team tokens (the preview's and promote's read-only ones, each operator's one-stack
+    // token) exist only where Pulumi Cloud has teams: "Teams are only available in the Pulumi Enterprise or
+    // Business Critical editions" (pulumi-cloud-api.json, sources.edition).
+    it("the README says which Pulumi edition the team tokens need, and what to do on another", () => {
+        const teamTokens = [workflow("preview.yml"), workflow("promote.yml")].flatMap(({ jobs }) => Object.values(jobs))
+            .flatMap((job) => job.steps).filter((step) => step.uses?.startsWith("pulumi/auth-actions@"));
+        assert.ok(teamTokens.length >= 2 && teamTokens.every((step) => step.with["requested-token-type"].endsWith(":team")));
+        const edition = /\*\*Pulumi edition\*\*:([\s\S]*?)\n- \*\*/.exec(read("README.md"));
+        assert.ok(edition, "README has a 'Pulumi edition' item");
+        assert.match(edition[1], /\*\*Enterprise\*\*\s+and\s+\*\*Business\s+Critical\*\*/);
+        assert.match(edition[1], /organization\s+token/, "what a smaller edition has instead");
+        assert.match(edition[1], /preview\.yml/, "what to do with previews there");
+    });
+
+    // Review finding 9: a ruleset's bypass list takes roles, teams, apps and deploy keys, never GITHUB_TOKEN's
+    // Actions identity, so the push to env/* is the promotion app's, whose key only the environments hold.
+    it("promote pushes as the promotion GitHub App, with a key only the staging and prod environments hand out", () => {
+        assert.ok(!GITHUB.bypassActorTypes.some((type) => /action|github_token/i.test(type)), "GITHUB_TOKEN is no bypass actor");
+        const { jobs, permissions } = workflow("promote.yml");
+        const job = jobs.promote;
+        assert.equal(job.environment, "${{ inputs.environment }}", "the key is an environment secret: only after the environment's reviewers");
+        assert.notEqual(permissions.contents, "write", "GITHUB_TOKEN pushes nothing");
+        const tokenStep = job.steps.findIndex((step) => step.uses?.startsWith(`${GITHUB.appTokenAction}@`));
+        assert.ok(tokenStep >= 0, `no ${GITHUB.appTokenAction} step`);
+        const app = job.steps[tokenStep];
+        assert.equal(app.uses, `${GITHUB.appTokenAction}@${PINS[GITHUB.appTokenAction].sha}`);
+        assert.match(app.with["private-key"], /^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
+        assert.ok(app.with["client-id"] || app.with["app-id"]);
+        for (const [permission, level] of Object.entries(GITHUB.appTokenPermissionsForPromotion)) {
+            assert.equal(app.with[permission], level, permission);
+        }
+        const checkout = job.steps.findIndex((step) => step.uses?.startsWith("actions/checkout@"));
+        assert.ok(checkout > tokenStep, "the clone is made with the app's token");
+        assert.equal(job.steps[checkout].with.token, `\${{ steps.${app.id}.outputs.token }}`);
+        assert.notEqual(job.steps[checkout].with["persist-credentials"], false, "bin/promote's git push uses the clone's credential");
+        const promote = job.steps.findIndex((step) => step.run?.startsWith("bin/promote "));
+        assert.ok(promote > checkout);
+        // The README sets it up that way: the app as the ruleset's bypass actor, its key in the environments, main only.
+        const readme = read("README.md");
+        assert.doesNotMatch(readme, /bypass: GitHub Actions/);
+        assert.match(readme, /bypass\s+actor[^.]*promotion\s+app/i);
+        const secret = /secrets\.([A-Z_]+)/.exec(app.with["private-key"])[1];
+        assert.match(readme, new RegExp(`\`${secret}\`[^.]*secret\\s+of\\s+the\\s+\`staging\`\\s+and\\s+\`prod\`\\s+environments`));
+        assert.match(readme, /deployment\s+branches[^.]*`main`/i);
     });
 
     /** Runs preview.yml's trust step as a runner would, for a pull request of `author` from `head`. */

@@ -190,6 +190,7 @@ describe("the pack through its real entry", () => {
     it("names its policies and their enforcement levels", async () => {
         const policies = (await info()).getPoliciesList().map((p) => [p.getName(), LEVELS[p.getEnforcementlevel()]]).sort();
         assert.deepEqual(policies, [
+            ["apigateway-preflight-route-needs-cors", "mandatory"],
             ["apigateway-routes-require-authorizer", "mandatory"],
             ["cloudwatch-log-retention", "mandatory"],
             ["dynamodb-deletion-protection", "mandatory"],
@@ -243,6 +244,14 @@ describe("the pack through its real entry", () => {
                 assert.deepEqual([...new Set(violations.map((d) => d.policy))], [policy]);
             });
         }
+    });
+
+    it("refuses dev's unauthorized preflight route once its API has no CORS configuration, in AnalyzeStack", async () => {
+        await configure(loadPackConfig("dev"));
+        const withoutCors = changed(enginePreview("dev"), api.API_TYPE, "users-http-api", (p) => { delete p.corsConfiguration; });
+        const found = (await analyzeStack(withoutCors)).filter((d) => d.level === "mandatory");
+        assert.deepEqual(found.map((d) => [d.policy, d.message.split("\n").slice(1).join("\n")]),
+            [["apigateway-preflight-route-needs-cors", api.preflightRouteWithoutCors(api.PREFLIGHT_ROUTE)]]);
     });
 
     it("logs no error to the engine", () => {

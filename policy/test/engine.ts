@@ -2,10 +2,10 @@
 // name, urn, props, options) and each policy, settle the enforcement level and the config
 // from the pack config file (format of `pulumi preview --policy-pack-config`), skip disabled
 // policies, and collect the violations each reports.
-import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import * as fs from "fs";
 import * as path from "path";
-import { policies } from "../src/rules";
+import { policies, stackPolicies } from "../src/rules";
 
 export interface PreviewResource {
     type: string;
@@ -93,7 +93,7 @@ export function settledConfig(name: string, schema: Record<string, unknown>, con
 
 export function evaluate(resources: PreviewResource[], config: PackConfig = { all: "mandatory" }): Violation[] {
     for (const key of Object.keys(config)) {
-        if (key !== "all" && !policies.some((policy) => policy.name === key)) {
+        if (key !== "all" && ![...policies, ...stackPolicies].some((policy) => policy.name === key)) {
             throw new Error(`pack config names ${key}, which is not a policy of the pack`);
         }
     }
@@ -124,6 +124,30 @@ export function evaluate(resources: PreviewResource[], config: PackConfig = { al
                 violations.push({ policy: policy.name, level: "advisory", urn: resource.urn, message: CANNOT_RUN_AT_PREVIEW });
             }
         }
+    }
+    return violations;
+}
+
+/**
+ * The stack policies over every resource, as AnalyzeStack runs them, with levels and config settled as
+ * for the resource policies. Resources carry no property dependencies here (the offline previews
+ * record none), so a rule must decide without them, as it must for a stack read back from state.
+ */
+export function evaluateStack(resources: PreviewResource[], config: PackConfig = { all: "mandatory" }): Violation[] {
+    const violations: Violation[] = [];
+    const stack = resources.map((resource) => ({
+        type: resource.type, name: resource.name, urn: resource.urn, props: resource.props,
+        opts: { protect: resource.protect === true }, dependencies: [], propertyDependencies: {},
+        isType: () => false, asType: () => undefined,
+    }) as unknown as PolicyResource);
+    for (const policy of stackPolicies) {
+        const level = levelOf(policy.name, policy.enforcementLevel, config);
+        if (level === "disabled") {
+            continue;
+        }
+        const policyConfig = settledConfig(policy.name, policy.configSchema?.properties ?? {}, config);
+        const args = { resources: stack, getConfig: () => policyConfig } as unknown as StackValidationArgs;
+        policy.validateStack(args, (message: string, urn?: string) => violations.push({ policy: policy.name, level, urn: urn ?? "", message }));
     }
     return violations;
 }

@@ -80,6 +80,13 @@ describe("apigateway-routes-require-authorizer", () => {
         assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "JWT", authorizerId: "a",
             authorizationScopes: [] }, policy), [api.routeWithoutScopes("GET /users")]);
     });
+    it("lets exactly OPTIONS /{proxy+} go unauthorized, for apigateway-preflight-route-needs-cors to hold to its API's CORS", () => {
+        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "OPTIONS /{proxy+}", authorizationType: "NONE" }, policy), []);
+        assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "OPTIONS /{proxy+}" }, policy), []);
+        for (const routeKey of ["OPTIONS /users", "ANY /{proxy+}", "GET /{proxy+}", "OPTIONS /{proxy}"]) {
+            assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey, authorizationType: "NONE" }, policy), [api.unauthorizedRoute(routeKey)]);
+        }
+    });
     it("leaves IAM-authorized routes alone", () => {
         assert.deepEqual(messages(api.ROUTE_TYPE, { routeKey: "GET /users", authorizationType: "AWS_IAM" }, policy), []);
     });

@@ -8,7 +8,7 @@ import { before, describe, it } from "node:test";
 import * as api from "../src/rules/api";
 import * as retention from "../src/rules/retention";
 import * as table from "../src/rules/table";
-import { evaluate, loadPackConfig, PreviewResource, PROJECT_DIR } from "./engine";
+import { evaluate, evaluateStack, loadPackConfig, PreviewResource, PROJECT_DIR } from "./engine";
 
 const STACKS = ["dev", "staging", "prod"];
 
@@ -46,7 +46,8 @@ describe("every stack the program declares", () => {
         it(`${stack} passes every mandatory rule with its pack config`, () => {
             const resources = preview(stack);
             assert.ok(resources.some((resource) => resource.type === table.TABLE_TYPE), "the preview holds the table");
-            const mandatory = evaluate(resources, loadPackConfig(stack)).filter((violation) => violation.level === "mandatory");
+            const mandatory = [...evaluate(resources, loadPackConfig(stack)), ...evaluateStack(resources, loadPackConfig(stack))]
+                .filter((violation) => violation.level === "mandatory");
             assert.deepEqual(mandatory, []);
         });
     }
@@ -56,15 +57,29 @@ describe("every stack the program declares", () => {
     });
 
     for (const stack of STACKS) {
-        it(`${stack}: every route, $default included, needs a JWT with one of its scopes`, () => {
-            const routes = preview(stack).filter((resource) => resource.type === api.ROUTE_TYPE);
-            assert.equal(routes.length, 9, "eight OpenAPI operations and $default");
+        it(`${stack}: every route, $default included, needs a JWT with one of its scopes, but the preflight route where CORS is set`, () => {
+            const resources = preview(stack);
+            const cors = resources.filter((resource) => resource.type === api.API_TYPE).some((resource) => resource.props.corsConfiguration != null);
+            const routes = resources.filter((resource) => resource.type === api.ROUTE_TYPE);
+            assert.equal(routes.length, cors ? 10 : 9, "eight OpenAPI operations and $default, and OPTIONS /{proxy+} with CORS");
             for (const route of routes) {
+                if (cors && route.props.routeKey === api.PREFLIGHT_ROUTE) {
+                    assert.equal(route.props.authorizationType, "NONE");
+                    continue;
+                }
                 assert.equal(route.props.authorizationType, "JWT", route.props.routeKey);
                 assert.ok(route.props.authorizationScopes.length > 0, route.props.routeKey);
             }
+            assert.equal(cors, stack === "dev", "dev alone names a browser front end's origins");
         });
     }
+
+    it("dev's preflight route without the API's CORS configuration is a mandatory violation", () => {
+        const withoutCors = preview("dev").map((resource) => resource.type === api.API_TYPE
+            ? { ...resource, props: { ...resource.props, corsConfiguration: undefined } } : resource);
+        assert.deepEqual(evaluateStack(withoutCors, loadPackConfig("dev")).map((violation) => [violation.level, violation.message]),
+            [["mandatory", api.preflightRouteWithoutCors(api.PREFLIGHT_ROUTE)]]);
+    });
 
     it("a route opened in any stack is a mandatory violation there", () => {
         for (const stack of STACKS) {

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { alarmTopicCustomerKey } from "./alarms";
-import { routesRequireAuthorizer } from "./api";
+import { preflightRouteNeedsCors, routesRequireAuthorizer } from "./api";
 import { noWildcards } from "./iam";
 import { logRetention } from "./logs";
 import { usersKept } from "./retention";
@@ -23,4 +23,5 @@ export const policies: ResourceValidationPolicy[] = [
 /** The rules that read the whole stack: how its resources refer to each other. */
 export const stackPolicies: StackValidationPolicy[] = [
     alarmTopicCustomerKey,
+    preflightRouteNeedsCors,
 ];

@@ -105,6 +105,11 @@ public final class UsersApi {
         if (resolution instanceof RouteResolution.NoSuchPath) {
             return problem(request, Problem.of(404, "no-such-route", "Not found", "no route matches " + request.rawPath()));
         }
+        if (resolution instanceof RouteResolution.MethodNotAllowed notAllowed && request.method().equals("OPTIONS")) {
+            // A browser's CORS preflight, through the unauthorized OPTIONS /{proxy+} route a stack with CORS has: a 2xx,
+            // to which API Gateway adds the API's CORS headers (and ignores an integration's own). No token, no data.
+            return new APIGatewayV2HTTPResponse(204, Map.of("Allow", String.join(", ", notAllowed.allowed())), null, null, null, false);
+        }
         if (resolution instanceof RouteResolution.MethodNotAllowed notAllowed) {
             return problem(request, Problem.of(405, "method-not-allowed", "Method not allowed",
                     request.method() + " is not allowed here; use " + String.join(", ", notAllowed.allowed()))

@@ -72,6 +72,28 @@ class CallerAuthorizationTest {
         assertEquals(200, FIXTURE.send(request("GET", "/users/" + id)).getStatusCode(), "nothing changed");
     }
 
+    /**
+     * A browser's preflight reaches the handler through the stacks' unauthorized OPTIONS /{proxy+}
+     * route, without claims: a known path answers 2xx, which API Gateway completes with the API's
+     * CORS headers ("Configure CORS for HTTP APIs", API Gateway developer guide); any other status
+     * fails the preflight and the browser blocks the call.
+     */
+    @Test
+    void aPreflightWithoutATokenIs204OnEveryPathOfTheContract() {
+        String id = createAs(subject());
+        Map<String, String> allowed = Map.of("/users", "GET, POST", "/users/" + id, "DELETE, GET, PATCH", "/users/create", "DELETE, GET, PATCH, POST",
+                "/users/" + id + "/update", "PATCH", "/users/" + id + "/delete", "POST");
+        allowed.forEach((path, methods) -> {
+            APIGatewayV2HTTPEvent event = request("OPTIONS", path).withoutToken().event();
+            event.setRouteKey("OPTIONS /{proxy+}");
+            event.setPathParameters(Map.of("proxy", path.substring(1)));
+            APIGatewayV2HTTPResponse response = FIXTURE.api.handle(event);
+            assertEquals(204, response.getStatusCode(), path + ": " + response.getBody());
+            assertEquals(methods, response.getHeaders().get("Allow"), path);
+        });
+        assertEquals(404, FIXTURE.send(request("OPTIONS", "/nothing-here").withoutToken()).getStatusCode());
+    }
+
     @Test
     void aTokenWithoutOneOfTheRoutesScopesIs403OnEveryRoute() {
         String owner = subject();

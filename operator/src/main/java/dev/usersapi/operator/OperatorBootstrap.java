@@ -2,6 +2,7 @@ package dev.usersapi.operator;
 
 import com.pulumi.Context;
 import com.pulumi.Pulumi;
+import com.pulumi.deployment.Deployment;
 import com.pulumi.kubernetes.core.v1.Namespace;
 import com.pulumi.kubernetes.core.v1.NamespaceArgs;
 import com.pulumi.kubernetes.core.v1.PersistentVolumeClaim;
@@ -30,6 +31,10 @@ import java.util.Map;
  * namespace, each environment's workspace service account and its RBAC, and each environment's
  * Stack, all taken from the manifests in {@code operator/overlays/}. The Secrets the Stacks refer
  * to are created by hand (see the README): their values never pass through this program.
+ *
+ * <p>The committed manifests name no real repository, stack or account (placeholders by design,
+ * filled in by the README's first deploy step); an update is refused while any is left, before
+ * anything is declared, and a preview warns, naming each.
  */
 public final class OperatorBootstrap {
     public static final String OPERATOR_CHART = "oci://ghcr.io/pulumi/helm-charts/pulumi-kubernetes-operator";
@@ -52,6 +57,15 @@ public final class OperatorBootstrap {
     /** Declares the operator and, per environment, the rendered manifests' resources. */
     @SuppressWarnings("unchecked")
     public static void define(Context ctx, Map<String, List<Map<String, Object>>> manifests) {
+        List<String> placeholders = ManifestPlaceholders.find(manifests);
+        if (!placeholders.isEmpty()) {
+            String message = "the operator manifests still hold placeholders; fill them in before they are deployed"
+                    + " (README, \"From a fork to three running environments\", step 1): " + placeholders;
+            if (!Deployment.getInstance().isDryRun()) {
+                throw new IllegalStateException(message);
+            }
+            ctx.log().warn(message);
+        }
         Namespace operatorNamespace = new Namespace(OPERATOR_NAMESPACE, NamespaceArgs.builder()
                 .metadata(ObjectMetaArgs.builder().name(OPERATOR_NAMESPACE).build())
                 .build());

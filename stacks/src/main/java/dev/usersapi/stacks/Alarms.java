@@ -9,6 +9,8 @@ import com.pulumi.aws.cloudwatch.inputs.MetricAlarmMetricQueryArgs;
 import com.pulumi.aws.cloudwatch.inputs.MetricAlarmMetricQueryMetricArgs;
 import com.pulumi.aws.sns.Topic;
 import com.pulumi.aws.sns.TopicArgs;
+import com.pulumi.aws.sns.TopicPolicy;
+import com.pulumi.aws.sns.TopicPolicyArgs;
 import com.pulumi.aws.sns.TopicSubscription;
 import com.pulumi.aws.sns.TopicSubscriptionArgs;
 import com.pulumi.core.Output;
@@ -30,6 +32,11 @@ import java.util.Map;
  * CloudWatch use it: with the AWS-managed {@code alias/aws/sns}, whose policy cannot be changed,
  * CloudWatch's alarm actions fail (AWS Knowledge Center, "configure a CloudWatch alarm with an
  * encrypted SNS topic"). The topic's subscriptions come from {@code users-api:alarms.subscriptions}.
+ *
+ * <p>Where the stack backs its table up ({@code users-api:backup}), AWS Backup notifies the same
+ * topic of its jobs (TableBackup), so the key and the topic's access policy let
+ * {@code backup.amazonaws.com} publish too (AWS Backup developer guide, "Notification options with
+ * AWS Backup"; PutBackupVaultNotifications names a topic of the vault's own account only).
  */
 public final class Alarms extends ComponentResource {
     /** The namespace of the handlers' own EMF metrics and of the access log's metric filter. */
@@ -38,7 +45,12 @@ public final class Alarms extends ComponentResource {
     static final List<String> TABLE_OPERATIONS = List.of("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan");
     static final String RUNBOOK = "docs/runbooks.md#";
 
+    /** The services that publish to the topic: CloudWatch's alarm actions, and AWS Backup where the stack backs up. */
+    static final String CLOUDWATCH = "cloudwatch.amazonaws.com";
+    static final String BACKUP = "backup.amazonaws.com";
+
     private final Topic topic;
+    private final Output<String> publishableTopicArn;
     private final CustomResourceOptions children;
     private final Map<String, String> tags;
     private final Output<List<String>> actions;
@@ -55,10 +67,16 @@ public final class Alarms extends ComponentResource {
         this.children = CustomResourceOptions.builder().parent(this).build();
         this.tags = tags;
 
+        List<String> publishers = publishers(watched.settings());
         ManagedKeys.WithPolicy key = ManagedKeys.withPolicy(name + "-topic-key",
-                "users-api alarm topic: SNS encryption CloudWatch alarms may use", Alarms::topicKeyPolicy, tags, children);
+                "users-api alarm topic: SNS encryption CloudWatch alarms may use", arn -> topicKeyPolicy(arn, publishers), tags, children);
         this.topic = new Topic(name + "-topic", TopicArgs.builder().kmsMasterKeyId(key.key().arn()).tags(tags).build(),
                 CustomResourceOptions.builder().parent(this).dependsOn(key.policy()).build());
+        TopicPolicy access = new TopicPolicy(name + "-topic-policy", TopicPolicyArgs.builder()
+                .arn(topic.arn())
+                .policy(topic.arn().applyValue(arn -> topicAccessPolicy(arn, publishers)))
+                .build(), children);
+        this.publishableTopicArn = Output.all(topic.arn(), access.id(), key.policy().id()).applyValue(resolved -> resolved.get(0));
         this.actions = topic.arn().applyValue(List::of);
         List<StackSettings.Subscription> subscriptions = watched.settings().alarms().subscriptions();
         for (int i = 0; i < subscriptions.size(); i++) {
@@ -124,13 +142,43 @@ public final class Alarms extends ComponentResource {
     }
 
     /**
-     * The key policy: the account administers the key (the default key policy's statement, without
-     * which IAM policies cannot grant it), and CloudWatch may generate and decrypt data keys with it
-     * to publish alarm notifications, the two actions the Knowledge Center article names.
+     * The topic's ARN, resolved once its access policy and its key's policy are in place: what a
+     * service told to publish to it (AWS Backup's vault notifications) waits for.
      */
-    static String topicKeyPolicy(String keyArn) {
-        return IamPolicies.keyPolicy(keyArn, List.of(new IamPolicies.KeyUser("CloudWatchAlarmsPublish", "Service",
-                "cloudwatch.amazonaws.com", List.of("kms:Decrypt", "kms:GenerateDataKey*"))));
+    public Output<String> publishableTopicArn() {
+        return publishableTopicArn;
+    }
+
+    static List<String> publishers(StackSettings settings) {
+        return settings.backup().isPresent() ? List.of(CLOUDWATCH, BACKUP) : List.of(CLOUDWATCH);
+    }
+
+    /**
+     * The key policy: the account administers the key (the default key policy's statement, without
+     * which IAM policies cannot grant it), and each publishing service may generate and decrypt data
+     * keys with it, the two actions the Knowledge Center article names for CloudWatch and AWS
+     * Backup's guide for its notifications to an encrypted topic.
+     */
+    static String topicKeyPolicy(String keyArn, List<String> publishers) {
+        return IamPolicies.keyPolicy(keyArn, publishers.stream().map(service -> new IamPolicies.KeyUser(sid(service),
+                "Service", service, List.of("kms:Decrypt", "kms:GenerateDataKey*"))).toList());
+    }
+
+    /**
+     * The topic's access policy, in place of SNS's default (which lets any principal of the account
+     * publish and subscribe): each publishing service may SNS:Publish to this topic; the account's
+     * own principals act through their IAM policies, which suffice within an account. CloudWatch's
+     * statement is the one the Knowledge Center gives for a topic whose default policy was replaced;
+     * AWS Backup's the one its guide and the provider's VaultNotifications example give.
+     */
+    static String topicAccessPolicy(String topicArn, List<String> publishers) {
+        return IamPolicies.resourcePolicy(topicArn, publishers.stream().map(service -> new IamPolicies.KeyUser(sid(service),
+                "Service", service, List.of("SNS:Publish"))).toList());
+    }
+
+    /** A statement id per publishing service: letters only. */
+    private static String sid(String service) {
+        return service.equals(CLOUDWATCH) ? "CloudWatchAlarmsPublish" : "AwsBackupPublish";
     }
 
     /** Metric queries in a fixed order: Map.of's order changes from one JVM to the next, and with it every preview. */

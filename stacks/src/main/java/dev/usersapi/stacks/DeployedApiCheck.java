@@ -26,13 +26,20 @@ import java.util.Optional;
  * preview the outputs of unchanged resources are known and the apply would otherwise call the
  * API. Nothing it reads is kept: the exported value is the list of steps, the app client's secret
  * comes from an invoke ({@code aws:cognito/getUserPoolClient}, DescribeUserPoolClient), whose
- * results Pulumi does not store in the state, and the token lives only in memory. A Lambda
+ * results Pulumi does not store in the state, and the token lives only in memory. (The app client
+ * resource's own {@code clientSecret} output is in the state, as a secret: hence the client's
+ * {@link SmokeCheck#SCOPES}, without {@code users/admin}.) A Lambda
  * invocation resource would have run the check inside AWS, but it stores its result in the
  * state and needs a second function with its own role for what the deployer can do from here.
  */
 final class DeployedApiCheck {
-    /** How the check gets a token: the Cognito app client sec-infra's identity creates for it. */
-    record Credentials(Output<String> userPoolId, Output<String> clientId, Output<String> tokenUrl, List<String> scopes) {}
+    /** How the check gets a token: the Cognito app client the program's identity creates for it. */
+    record Credentials(Output<String> userPoolId, Output<String> clientId, Output<String> tokenUrl, List<String> scopes) {
+        /** The token asks for the scopes the client was granted: Cognito refuses any other (invalid_scope). */
+        static Credentials of(UsersIdentity.Client client) {
+            return new Credentials(client.userPoolId(), client.clientId(), client.tokenUrl(), client.scopes());
+        }
+    }
 
     /** Runs the check against a URL with an optional bearer token; returns the summary or throws. */
     @FunctionalInterface

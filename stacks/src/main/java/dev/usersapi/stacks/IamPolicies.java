@@ -36,7 +36,19 @@ final class IamPolicies {
         return document(statements);
     }
 
+    /**
+     * A resource policy that lets each of {@code users} (AWS services, by their principal) make its
+     * calls on the one resource the policy is attached to.
+     */
+    static String resourcePolicy(String resourceArn, List<KeyUser> users) {
+        return document(users.stream().map(user -> principalStatement(user, resourceArn)).toList());
+    }
+
     private static JsonObject keyStatement(KeyUser user) {
+        return principalStatement(user, "*");
+    }
+
+    private static JsonObject principalStatement(KeyUser user, String resource) {
         JsonObject statement = new JsonObject();
         statement.addProperty("Sid", user.sid());
         statement.addProperty("Effect", "Allow");
@@ -46,8 +58,25 @@ final class IamPolicies {
         JsonArray actions = new JsonArray();
         user.actions().forEach(actions::add);
         statement.add("Action", actions);
-        statement.addProperty("Resource", "*");
+        statement.addProperty("Resource", resource);
         return statement;
+    }
+
+    /**
+     * The permissions boundary of every role the stack creates: the managed policy
+     * {@code users-api-<stack>-boundary} of the stack's account ({@code operator/iam/function-boundary-<stack>.json},
+     * created before the roles: README, deploy step 3). Each deployer may create and change a role
+     * only with it (its {@code iam:PermissionsBoundary} condition), so whoever controls a deployer
+     * can give a role no right beyond the boundary. The account and partition are read from an ARN
+     * the stack already has in that account: no invoke, so a preview needs no provider call.
+     */
+    static Output<String> permissionsBoundary(Output<String> arnInTheAccount, Map<String, String> tags) {
+        String stack = Optional.ofNullable(tags.get("stack"))
+                .orElseThrow(() -> new IllegalArgumentException("a role's tags name its stack: " + tags));
+        return arnInTheAccount.applyValue(arn -> {
+            String[] parts = arn.split(":");
+            return "arn:" + parts[1] + ":iam::" + parts[4] + ":policy/users-api-" + stack + "-boundary";
+        });
     }
 
     static String lambdaTrust() {

@@ -72,6 +72,7 @@ public final class JavaFunction extends ComponentResource {
                 .build(), children);
         this.role = new Role(name + "-role", RoleArgs.builder()
                 .assumeRolePolicy(IamPolicies.lambdaTrust())
+                .permissionsBoundary(IamPolicies.permissionsBoundary(logs.arn(), tags))
                 .tags(tags)
                 .build(), children);
         List<Output<IamPolicies.Statement>> statements = new ArrayList<>(permissions);

@@ -11,13 +11,17 @@ import java.util.regex.Pattern;
  * backup copied to an account no one owns), so the program refuses them before declaring anything.
  */
 final class Placeholders {
-    /** What each looks like: fill-in words, AWS's documentation account ids, RFC 2606's example domains. */
+    /**
+     * What each looks like: fill-in words, AWS's documentation account ids and this repository's own
+     * (111111111111, in operator/ and .github/), RFC 2606's example domains. Mirrored by the operator
+     * bootstrap's ManifestPlaceholders; delivery/test/placeholders.test.mjs keeps the two lists equal.
+     */
     private static final List<Pattern> PLACEHOLDERS = List.of(
             Pattern.compile("replace[-_ ]?me", Pattern.CASE_INSENSITIVE),
             Pattern.compile("change[-_ ]?me", Pattern.CASE_INSENSITIVE),
             Pattern.compile("your[-_](org|account|domain|pool|bucket|team|company|tenant|issuer)", Pattern.CASE_INSENSITIVE),
             Pattern.compile("<[a-z][a-z0-9 _-]*>", Pattern.CASE_INSENSITIVE),
-            Pattern.compile("(?<!\\d)(123456789012|111122223333|444455556666|555555555555|777788889999|999999999999|000000000000)(?!\\d)"),
+            Pattern.compile("(?<!\\d)(111111111111|123456789012|111122223333|444455556666|555555555555|777788889999|999999999999|000000000000)(?!\\d)"),
             Pattern.compile("(^|[./@])example\\.(com|org|net)($|[/:.?#])", Pattern.CASE_INSENSITIVE),
             Pattern.compile("\\.(example|invalid)($|[/:?#])", Pattern.CASE_INSENSITIVE));
 

@@ -62,7 +62,8 @@ public record StackSettings(
      * applies to every other route (reads by id among them).
      */
     public record Api(int throttleBurstLimit, double throttleRateLimit, int accessLogRetentionDays,
-                      Optional<Cors> cors, Optional<Jwt> jwt, java.util.Map<String, Throttle> routeThrottles) {}
+                      Optional<Cors> cors, Optional<Jwt> jwt, java.util.Map<String, Throttle> routeThrottles,
+                      List<String> adminClients) {}
 
     /** Where an alarm's notification goes: an SNS subscription (protocol and endpoint, as SNS takes them). */
     public record Subscription(String protocol, String endpoint) {}
@@ -94,7 +95,7 @@ public record StackSettings(
     public static StackSettings from(StackFile file) {
         ConfigSection functions = file.section("users-api:functions").allowOnly("architecture", "snapStart", "logRetentionDays",
                 "applicationLogLevel", "api", "stream");
-        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "routeThrottles", "accessLogRetentionDays", "cors", "jwt");
+        ConfigSection api = file.section("users-api:api").allowOnly("throttle", "routeThrottles", "accessLogRetentionDays", "cors", "jwt", "adminClients");
         ConfigSection throttle = api.section("throttle").allowOnly("burstLimit", "rateLimit");
         Throttle stage = new Throttle(throttle.integer("burstLimit", 100, 1, 100_000), throttle.integer("rateLimit", 50, 1, 100_000));
         ConfigSection alarms = file.section("users-api:alarms").allowOnly("enabled", "subscriptions");
@@ -126,7 +127,8 @@ public record StackSettings(
                             return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
                         }),
                         api.optionalSection("jwt").map(StackSettings::externalIssuer),
-                        routeThrottles(api.section("routeThrottles"), stage)),
+                        routeThrottles(api.section("routeThrottles"), stage),
+                        adminClients(api)),
                 new Alarms(alarms.bool("enabled", false), alarms.sections("subscriptions").stream().map(subscription -> {
                     subscription.allowOnly("protocol", "endpoint");
                     return new Subscription(subscription.oneOf("protocol", "email", SUBSCRIPTION_PROTOCOLS), subscription.string("endpoint"));
@@ -140,6 +142,7 @@ public record StackSettings(
                 file.section("users-api:backup").has("copyAccountId") ? Optional.of(backup(file.section("users-api:backup"))) : Optional.empty(),
                 List.copyOf(placeholders));
         settings.checkMandatoryRules();
+        settings.checkBurstWithinReservedConcurrency();
         return settings;
     }
 
@@ -170,9 +173,59 @@ public record StackSettings(
         if (idempotencyTable.retention().isEmpty() || idempotencyTable.ttlAttribute().isEmpty()) {
             throw new StackDeclarationException(StackFile.IDEMPOTENCY_TABLE_KEY + " needs a retention and a ttlAttribute: keys expire");
         }
+        if (backup.isPresent() && !alarms.enabled()) {
+            throw new StackDeclarationException(StackFile.PROJECT + ":backup needs " + StackFile.PROJECT + ":alarms.enabled: a failed"
+                    + " backup or copy job notifies the alarm topic, and without it would fail every night unheard");
+        }
+    }
+
+    /**
+     * A burst the stage (or a route) admits must fit in the API function's reserved concurrency:
+     * the requests beyond it are throttled by Lambda, and an HTTP API, which has no gateway
+     * responses to map that to, answers them with a bare 500 ("If the backend service throttled
+     * ... the API Gateway API might return an Internal server error",
+     * https://repost.aws/knowledge-center/api-gateway-internal-server-error), not the contract's
+     * 503 with Retry-After, and the api-5xx-rate alarm counts them.
+     */
+    void checkBurstWithinReservedConcurrency() {
+        int reserved = functions.api().reservedConcurrency();
+        java.util.Map<String, Integer> bursts = new java.util.LinkedHashMap<>();
+        bursts.put(StackFile.PROJECT + ":api.throttle.burstLimit", api.throttleBurstLimit());
+        api.routeThrottles().forEach((route, throttle) ->
+                bursts.put(StackFile.PROJECT + ":api.routeThrottles[\"" + route + "\"].burstLimit", throttle.burstLimit()));
+        bursts.forEach((setting, burst) -> {
+            if (burst > reserved) {
+                throw new StackDeclarationException(setting + " (" + burst + ") is above " + StackFile.PROJECT
+                        + ":functions.api.reservedConcurrency (" + reserved + "): Lambda throttles the requests of a burst beyond the"
+                        + " function's reserved concurrency and the HTTP API answers them with a bare 500"
+                        + " (https://repost.aws/knowledge-center/api-gateway-internal-server-error); lower the burst or raise the"
+                        + " reserved concurrency");
+            }
+        });
     }
 
     /** API Gateway fetches the issuer's keys from {@code <issuer>/.well-known/openid-configuration}: it must be https. */
+    /**
+     * {@code adminClients}: ids of app clients of the stack's own user pool made outside the program
+     * (so their secrets are in no Pulumi state a preview may decrypt), which the authorizer admits
+     * beside the program's two; the one way to list and search users in the cloud, since neither of
+     * the program's clients has {@code users/admin}.
+     */
+    private static List<String> adminClients(ConfigSection api) {
+        List<String> clients = api.strings("adminClients");
+        if (!clients.isEmpty() && api.has("jwt")) {
+            throw new StackDeclarationException(api.where() + ".adminClients names clients of the pool the program creates;"
+                    + " with jwt (an issuer of the stack's own), list them in jwt.audiences");
+        }
+        for (String client : clients) {
+            // Cognito's ClientId: 1 to 128 characters of [\w+] (API Reference, DescribeUserPoolClient).
+            if (!client.matches("[\\w+]{1,128}")) {
+                throw new StackDeclarationException(api.where() + ".adminClients: " + client + " is not a Cognito app client id");
+            }
+        }
+        return clients;
+    }
+
     private static Jwt externalIssuer(ConfigSection jwt) {
         jwt.allowOnly("issuer", "audiences");
         String issuer = jwt.string("issuer");

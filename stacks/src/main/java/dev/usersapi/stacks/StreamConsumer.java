@@ -70,6 +70,8 @@ public final class StreamConsumer extends ComponentResource {
                                 .destinationArn(failures.arn())
                                 .build())
                         .build())
+                // Tagged like the stack's other resources, so each deployer may change only its own stack's mapping.
+                .tags(tags)
                 .build(), children);
         registerOutputs(Map.of("failureQueueUrl", failures.url()));
     }

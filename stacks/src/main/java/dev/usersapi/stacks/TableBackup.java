@@ -6,6 +6,8 @@ import com.pulumi.aws.backup.Selection;
 import com.pulumi.aws.backup.SelectionArgs;
 import com.pulumi.aws.backup.Vault;
 import com.pulumi.aws.backup.VaultArgs;
+import com.pulumi.aws.backup.VaultNotifications;
+import com.pulumi.aws.backup.VaultNotificationsArgs;
 import com.pulumi.aws.backup.inputs.PlanRuleArgs;
 import com.pulumi.aws.backup.inputs.PlanRuleCopyActionArgs;
 import com.pulumi.aws.backup.inputs.PlanRuleCopyActionLifecycleArgs;
@@ -33,16 +35,32 @@ import java.util.Map;
  * destination vault whose access policy allows {@code backup:CopyIntoBackupVault} from this account.
  * The vault here is encrypted with a key of its own that the other account may use, because a copy
  * across accounts cannot be made from a vault under the AWS-managed key.
+ *
+ * <p>Every prerequisite lives outside the stack, so a first {@code pulumi up} succeeds however they
+ * stand and only the nightly jobs fail: the vault notifies the alarm topic of each finished backup
+ * job and of each failed copy ({@link #NOTIFIED_EVENTS}), so on-call hears of a failure the night
+ * it happens (docs/runbooks.md, "backup-jobs").
  */
 public final class TableBackup extends ComponentResource {
     static final String SCHEDULE = "cron(0 3 * * ? *)";
     static final String SERVICE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup";
     static final String RESTORE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores";
 
+    /**
+     * What the vault tells the alarm topic. PutBackupVaultNotifications (AWS Backup API reference)
+     * still accepts BACKUP_JOB_FAILED, but lists it among the deprecated events that "do not return
+     * statuses or notifications"; a failed backup job is notified as BACKUP_JOB_COMPLETED, whose
+     * State attribute says FAILED, ABORTED or EXPIRED ("Subscribing to Completed events is
+     * equivalent to subscribing to Successful, Failed, or Expired events"), so the topic also hears
+     * each night's success: the backup's heartbeat. A copy's failure has an event of its own.
+     */
+    static final List<String> NOTIFIED_EVENTS = List.of("BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED");
+
     private final Plan plan;
 
-    public TableBackup(String name, DeclaredTable table, StackSettings.Backup settings, Map<String, String> tags,
-                       ComponentResourceOptions options) {
+    /** {@code alarmTopicArn}: the alarm topic, once AWS Backup may publish to it (Alarms.publishableTopicArn). */
+    public TableBackup(String name, DeclaredTable table, StackSettings.Backup settings, Output<String> alarmTopicArn,
+                       Map<String, String> tags, ComponentResourceOptions options) {
         super("users-api:data:TableBackup", name, options);
         CustomResourceOptions children = CustomResourceOptions.builder().parent(this).build();
 
@@ -53,8 +71,14 @@ public final class TableBackup extends ComponentResource {
                 .kmsKeyArn(key.key().arn())
                 .tags(tags)
                 .build(), CustomResourceOptions.builder().parent(this).dependsOn(key.policy()).build());
+        new VaultNotifications(name + "-vault-notifications", VaultNotificationsArgs.builder()
+                .backupVaultName(vault.name())
+                .snsTopicArn(alarmTopicArn)
+                .backupVaultEvents(NOTIFIED_EVENTS)
+                .build(), children);
         Role role = new Role(name + "-role", RoleArgs.builder()
                 .assumeRolePolicy(IamPolicies.serviceTrust("backup.amazonaws.com"))
+                .permissionsBoundary(IamPolicies.permissionsBoundary(table.arn(), tags))
                 .tags(tags)
                 .build(), children);
         for (String policy : List.of(SERVICE_ROLE_POLICY, RESTORE_ROLE_POLICY)) {

@@ -89,23 +89,23 @@ public final class UsersApiProgram {
                 : Optional.of(new UsersIdentity("users-identity", settings.stack(), settings.region(),
                         UsersIdentity.contractScopes(OpenApiDocument.tree(layout.openApiDocument())), settings.protectData(), tags,
                         ComponentResourceOptions.Empty));
-        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer());
+        UsersHttpApi.Jwt jwt = settings.api().jwt().map(UsersHttpApi.Jwt::of).orElseGet(() -> identity.orElseThrow().authorizer(settings.api().adminClients()));
         UsersHttpApi api = new UsersHttpApi("users-http-api", OpenApiDocument.operations(layout.openApiDocument()), apiFunction,
                 settings.api(), jwt, tags, ComponentResourceOptions.Empty);
         StreamConsumer consumer = new StreamConsumer("users-stream", table, jar, settings, tags, ComponentResourceOptions.Empty);
         Alarms.Watched watched = new Alarms.Watched(apiFunction, consumer.function(), consumer, api, table, settings);
-        if (settings.alarms().enabled()) {
-            Alarms alarms = new Alarms("users-alarms", watched, tags, ComponentResourceOptions.Empty);
-            ctx.export("alarmTopicArn", alarms.topicArn());
-        }
+        Optional<Alarms> alarms = settings.alarms().enabled()
+                ? Optional.of(new Alarms("users-alarms", watched, tags, ComponentResourceOptions.Empty)) : Optional.empty();
+        alarms.ifPresent(created -> ctx.export("alarmTopicArn", created.topicArn()));
         ctx.export("dashboardName", OperationsDashboard.define("users-dashboard", settings.stack(), watched).dashboardName());
-        settings.backup().ifPresent(backup ->
-                ctx.export("backupPlanId", new TableBackup("users-backup", table, backup, tags, ComponentResourceOptions.Empty).planId()));
+        // StackSettings refuses a backup without alarms: its failures notify the alarm topic.
+        settings.backup().ifPresent(backup -> ctx.export("backupPlanId", new TableBackup("users-backup", table, backup,
+                alarms.orElseThrow().publishableTopicArn(), tags, ComponentResourceOptions.Empty).planId()));
 
         ctx.export("apiUrl", api.url());
         ctx.export("jwtIssuer", jwt.issuer());
         identity.ifPresent(created -> {
-            // Client ids and the token endpoint only: each client's secret stays in Cognito.
+            // Client ids and the token endpoint only: no client's secret is an output (it is in the state, as a secret).
             ctx.export("userPoolId", created.services().userPoolId());
             ctx.export("tokenUrl", created.services().tokenUrl());
             ctx.export("servicesClientId", created.services().clientId());
@@ -114,8 +114,7 @@ public final class UsersApiProgram {
         // Every update ends with the smoke check through the deployed API, with the smoke-check app
         // client's token where the program created the issuer; a failed step fails the update.
         ctx.export("smokeCheck", DeployedApiCheck.after(api.deployedUrl(),
-                identity.map(created -> created.smokeCheck()).map(client -> new DeployedApiCheck.Credentials(
-                        client.userPoolId(), client.clientId(), client.tokenUrl(), List.of(UsersIdentity.ADMIN_SCOPE))),
+                identity.map(UsersIdentity::smokeCheck).map(DeployedApiCheck.Credentials::of),
                 Deployment.getInstance().isDryRun(), DeployedApiCheck.Runner.SMOKE_CHECK, DeployedApiCheck.SecretReader.COGNITO));
         ctx.export("tableName", table.name());
         ctx.export("tableArn", table.arn());

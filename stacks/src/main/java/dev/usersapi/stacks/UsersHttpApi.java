@@ -35,12 +35,24 @@ import java.util.Set;
 /**
  * The HTTP API: one route per operation of the OpenAPI document, plus the catch-all
  * {@code $default} route, so that unknown paths and methods reach the handler and get its
- * problem+json 404 and 405. All routes go to the API function's {@code live} alias with payload
- * format 2.0, and every route, on every stage, requires an access token of the stack's issuer
- * with one of the scopes the contract names for its operation.
+ * problem+json 404 and 405, and, where the stack allows cross-origin callers, the browsers'
+ * preflight route ({@link #PREFLIGHT_ROUTE}). All routes go to the API function's {@code live} alias with payload
+ * format 2.0, and every route but the preflight one, on every stage, requires an access token of
+ * the stack's issuer with one of the scopes the contract names for its operation.
  */
 public final class UsersHttpApi extends ComponentResource {
     static final String DEFAULT_ROUTE = "$default";
+    /**
+     * The one route without an authorizer, declared only where the API has a CORS configuration:
+     * a browser's preflight carries no Authorization header, and without this route it falls to
+     * {@code $default}, whose JWT authorizer answers 401 with no CORS headers, so the browser blocks
+     * every cross-origin call. API Gateway developer guide, "Configure CORS for HTTP APIs"
+     * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html): the $default
+     * route catches OPTIONS requests too; to support unauthorized OPTIONS requests, add an
+     * OPTIONS /{proxy+} route that doesn't require authorization. It reaches the handler, which
+     * answers a known path's OPTIONS with 204; API Gateway adds the configured CORS headers to it.
+     */
+    static final String PREFLIGHT_ROUTE = "OPTIONS /{proxy+}";
     /**
      * The access log line: one JSON object per request, as CloudWatch Logs Insights reads them. It
      * names the caller (the token's {@code sub}, and {@code client_id} for Cognito's client
@@ -118,6 +130,15 @@ public final class UsersHttpApi extends ComponentResource {
                     .authorizationType("JWT")
                     .authorizerId(authorizer.id())
                     .authorizationScopes(route.getValue())
+                    .build(), children));
+        }
+
+        if (settings.cors().isPresent()) {
+            routes.add(new Route(name + "-route-" + logicalName(PREFLIGHT_ROUTE), RouteArgs.builder()
+                    .apiId(api.id())
+                    .routeKey(PREFLIGHT_ROUTE)
+                    .target(integration.id().applyValue(id -> "integrations/" + id))
+                    .authorizationType("NONE")
                     .build(), children));
         }
 

@@ -15,6 +15,7 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
+import dev.usersapi.client.smoke.SmokeCheck;
 import dev.usersapi.declaration.StackDeclarationException;
 import dev.usersapi.declaration.StackFile;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,10 @@ import java.util.Map;
  * The identity provider the program creates when a stack names none of its own: a Cognito user
  * pool where only an administrator creates users, the resource server whose scopes the
  * contract's operations name, a domain for its token endpoint, and two client-credentials app
- * clients (one for services, one for the deployed API's smoke check). The API's JWT authorizer
+ * clients (one for services, one for the deployed API's smoke check), neither with
+ * {@value #ADMIN_SCOPE}: each client's secret is readable where the pool is (DescribeUserPoolClient)
+ * and in the stack's state (the client's {@code clientSecret} output, a Pulumi secret), so each is
+ * given what confines a leaked secret to the users that client created. The API's JWT authorizer
  * takes its issuer and audiences from here.
  */
 public final class UsersIdentity extends ComponentResource {
@@ -39,8 +43,8 @@ public final class UsersIdentity extends ComponentResource {
     static final String CLIENT_CREDENTIALS = "client_credentials";
 
     /**
-     * What a client-credentials caller needs, its secret excepted: that stays in Cognito and is
-     * read at call time ({@code cognito-idp describe-user-pool-client}), never exported.
+     * What a client-credentials caller needs, its secret excepted: read at call time
+     * ({@code cognito-idp describe-user-pool-client}), never exported.
      */
     public record Client(Output<String> userPoolId, Output<String> clientId, Output<String> tokenUrl, List<String> scopes) {}
 
@@ -63,8 +67,9 @@ public final class UsersIdentity extends ComponentResource {
         CustomResourceOptions heldByCallers = CustomResourceOptions.builder().parent(this).protect(protectData).build();
         this.region = region;
         String identifier = resourceServerIdentifier(scopes.keySet().stream().toList());
-        if (!scopes.containsKey(ADMIN_SCOPE)) {
-            throw new StackDeclarationException("the contract names no " + ADMIN_SCOPE + " scope, which the smoke check's client needs");
+        if (!scopes.keySet().containsAll(SmokeCheck.SCOPES)) {
+            throw new StackDeclarationException("the contract names no " + String.join(" and ", SmokeCheck.SCOPES)
+                    + " scopes, which the smoke check's client needs");
         }
 
         this.pool = new UserPool(name + "-pool", UserPoolArgs.builder()
@@ -98,7 +103,8 @@ public final class UsersIdentity extends ComponentResource {
         List<String> serviceScopes = scopes.keySet().stream().filter(scope -> !scope.equals(ADMIN_SCOPE)).toList();
         this.services = client(name + "-services", serviceScopes,
                 CustomResourceOptions.builder().parent(this).dependsOn(server).protect(protectData).build());
-        this.smokeCheck = client(name + "-smoke-check", List.copyOf(scopes.keySet()), afterScopes);
+        // What the check's steps need, and no more: a stolen secret reaches only the check's canaries.
+        this.smokeCheck = client(name + "-smoke-check", SmokeCheck.SCOPES, afterScopes);
         registerOutputs(Map.of("issuer", issuer(), "tokenUrl", tokenUrl));
     }
 
@@ -120,12 +126,14 @@ public final class UsersIdentity extends ComponentResource {
 
     /**
      * The JWT authorizer's issuer, Cognito's {@code https://cognito-idp.<region>.amazonaws.com/<poolId>},
-     * and its audiences, the app client ids: Cognito's access tokens carry no {@code aud}, and
+     * and its audiences, the app client ids (the program's two, then the stack's {@code adminClients}): Cognito's access tokens carry no {@code aud}, and
      * API Gateway then matches their {@code client_id} against the audiences
      * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
      */
-    public UsersHttpApi.Jwt authorizer() {
-        return new UsersHttpApi.Jwt(issuer(), Output.all(services.clientId(), smokeCheck.clientId()));
+    public UsersHttpApi.Jwt authorizer(List<String> adminClients) {
+        List<Output<String>> audiences = new java.util.ArrayList<>(List.of(services.clientId(), smokeCheck.clientId()));
+        adminClients.forEach(client -> audiences.add(Output.of(client)));
+        return new UsersHttpApi.Jwt(issuer(), Output.all(audiences));
     }
 
     private Output<String> issuer() {
@@ -137,7 +145,10 @@ public final class UsersIdentity extends ComponentResource {
         return services;
     }
 
-    /** The app client of the deployed API's smoke check: every scope, {@value #ADMIN_SCOPE} included. */
+    /**
+     * The app client of the deployed API's smoke check: {@link SmokeCheck#SCOPES} only, so it
+     * reaches the canaries it creates and is refused the listing (which the check expects).
+     */
     public Client smokeCheck() {
         return smokeCheck;
     }

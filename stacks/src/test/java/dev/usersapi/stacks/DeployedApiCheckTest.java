@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pulumi.aws.apigatewayv2.Route;
 import com.pulumi.aws.apigatewayv2.Stage;
+import com.pulumi.aws.cognito.UserPoolClient;
 import com.pulumi.aws.lambda.Alias;
 import com.pulumi.aws.lambda.Permission;
 import com.pulumi.core.Output;
@@ -122,7 +123,7 @@ class DeployedApiCheckTest {
         tokenEndpoint.start();
         String tokenUrl = "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/oauth2/token";
         var credentials = new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"), Output.of(tokenUrl),
-                List.of("users/admin"));
+                SmokeCheck.SCOPES);
 
         TestResult result = run(false, Optional.of(credentials), recording());
         assertTrue(result.exceptions().isEmpty(), result.exceptions().toString());
@@ -145,21 +146,24 @@ class DeployedApiCheckTest {
         tokenEndpoint.start();
         String tokenUrl = "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/oauth2/token";
         var credentials = new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"), Output.of(tokenUrl),
-                List.of("users/admin"));
+                SmokeCheck.SCOPES);
 
         TestResult result = run(false, Optional.of(credentials), recording());
         assertTrue(result.exceptions().isEmpty(), result.exceptions().toString());
         assertEquals(List.of("eu-west-1_a1B2c3D4e/smoke-client"), secretsRead);
         assertEquals(1, asked.size());
-        assertTrue(asked.get(0).startsWith("Basic ") && asked.get(0).endsWith("grant_type=client_credentials&scope=users%2Fadmin"), asked.get(0));
+        assertTrue(asked.get(0).startsWith("Basic ") && asked.get(0).endsWith("grant_type=client_credentials&scope=users%2Fread+users%2Fwrite"), asked.get(0));
         assertEquals("issued-token", checked.get(0).bearerToken().orElseThrow().get());
-        assertTrue(!String.valueOf(PulumiTest.extractValue(result.output("smokeCheck"))).contains("s3cret"));
+        // The secret read and the token stay in memory: the only output is the summary, and it holds neither.
+        assertEquals(Set.of("smokeCheck"), result.outputs().keySet());
+        String exported = String.valueOf(PulumiTest.extractValue(result.output("smokeCheck")));
+        assertTrue(!exported.contains("s3cret") && !exported.contains("issued-token"), exported);
     }
 
     @Test
     void theSecretIsReadWithTheProvidersDataSource() {
         var credentials = new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"),
-                Output.of("http://127.0.0.1:1/oauth2/token"), List.of("users/admin"));
+                Output.of("http://127.0.0.1:1/oauth2/token"), SmokeCheck.SCOPES);
         List<String> secrets = new CopyOnWriteArrayList<>();
         TestResult result = run(false, Optional.of(credentials), recording(),
                 (pool, client) -> DeployedApiCheck.SecretReader.COGNITO.secret(pool, client).applyValue(secret -> {
@@ -169,6 +173,15 @@ class DeployedApiCheckTest {
         assertEquals(List.of("aws:cognito/getUserPoolClient:getUserPoolClient eu-west-1_a1B2c3D4e/smoke-client"), secretsRead);
         assertEquals(List.of("s3cret-from-cognito"), secrets);
         assertTrue(!result.exceptions().isEmpty());
+    }
+
+    @Test
+    void theTokenAsksForExactlyTheScopesTheSmokeCheckClientIsGranted() {
+        StackRuns dev = StackRuns.of("dev");
+        var client = dev.named(UserPoolClient.class, "users-identity-smoke-check");
+        assertEquals(StackRuns.value(client.allowedOauthScopes()),
+                DeployedApiCheck.Credentials.of(dev.one(UsersIdentity.class).smokeCheck()).scopes());
+        assertEquals(SmokeCheck.SCOPES, DeployedApiCheck.Credentials.of(dev.one(UsersIdentity.class).smokeCheck()).scopes());
     }
 
     @Test

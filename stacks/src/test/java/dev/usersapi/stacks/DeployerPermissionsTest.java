@@ -37,8 +37,23 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
  */
 class DeployerPermissionsTest {
     private static final Path ROOT = ProjectLayout.current().root();
-    /** The placeholder account of operator/iam (README: a fork replaces it with its own), mapped to the mocks' account. */
-    private static final String POLICY_ACCOUNT = "111111111111";
+    /**
+     * The account operator/iam's policies name, mapped to the mocks' account: the placeholder as
+     * committed, a fork's own once the README's fill-in step has replaced it.
+     */
+    private static final String POLICY_ACCOUNT = accountOf(read(deployerFile("dev")));
+
+    private static String accountOf(String policy) {
+        Set<String> accounts = new TreeSet<>();
+        var arns = java.util.regex.Pattern.compile("arn:aws:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):").matcher(policy);
+        while (arns.find()) {
+            accounts.add(arns.group(1));
+        }
+        if (accounts.size() != 1) {
+            throw new IllegalStateException("operator/iam's policies name one account, not " + accounts);
+        }
+        return accounts.iterator().next();
+    }
 
     @Test
     void everyResourceTypeOfEveryBaselineHasItsProviderCalls() throws IOException {
@@ -66,11 +81,11 @@ class DeployerPermissionsTest {
     @ValueSource(strings = {"dev", "staging", "prod"})
     void everyCallOfTheStackIsAllowedToItsDeployer(String stack) {
         ProviderCalls provider = ProviderCalls.of(stack);
-        IamPolicy policy = deployerPolicy(stack, provider.account);
+        List<IamPolicy> policies = deployerPolicies(stack, provider.account);
         List<String> denied = new ArrayList<>();
         List<ProviderCalls.Call> calls = provider.calls(provider.deployerRole());
         for (ProviderCalls.Call call : calls) {
-            IamEvaluation.Decision decision = decide(provider, List.of(policy), call.request());
+            IamEvaluation.Decision decision = decide(provider, policies, call.request());
             if (decision != IamEvaluation.Decision.ALLOW) {
                 denied.add(call.describe() + ": " + decision + " (" + call.from() + ")");
             }
@@ -84,8 +99,11 @@ class DeployerPermissionsTest {
     @ValueSource(strings = {"dev", "staging", "prod"})
     void everyGrantOfTheDeployerServesACallOfItsStack(String stack) {
         ProviderCalls provider = ProviderCalls.of(stack);
-        assertEquals(List.of(), unused(deployerPolicy(stack, provider.account), provider.calls(provider.deployerRole())),
-                deployerFile(stack) + " grants what no call of " + stack + " makes");
+        List<String> unused = new ArrayList<>();
+        for (IamPolicy policy : deployerPolicies(stack, provider.account)) {
+            unused.addAll(unused(policy, provider.calls(provider.deployerRole())));
+        }
+        assertEquals(List.of(), unused, deployerFile(stack) + " or " + deployerRolesFile(stack) + " grants what no call of " + stack + " makes");
     }
 
     @Test
@@ -102,13 +120,14 @@ class DeployerPermissionsTest {
                 }
                 ProviderCalls ownCalls = ProviderCalls.of(own);
                 ProviderCalls theirs = ProviderCalls.of(other);
-                IamPolicy policy = deployerPolicy(own, ownCalls.account);
+                List<IamPolicy> policies = deployerPolicies(own, ownCalls.account);
                 for (ProviderCalls.Call call : theirs.calls(ownCalls.deployerRole())) {
                     if (!ProviderCalls.changes(call)) {
                         continue;
                     }
                     List<IamEvaluation.Request> attempts = new ArrayList<>(List.of(call.request()));
-                    if (call.request().action().matches(".*:(Tag|Untag)[A-Za-z]*") && call.request().context().containsKey("aws:ResourceTag/stack")) {
+                    boolean tagging = call.request().action().matches(".*:(Tag|Untag)[A-Za-z]*") || call.request().resource().contains("::/tags/");
+                    if (tagging && call.request().context().containsKey("aws:ResourceTag/stack")) {
                         // Re-tagging their resource as one's own: the request's tags are one's own, the resource's still theirs.
                         Map<String, String> retag = new java.util.LinkedHashMap<>(call.request().context());
                         retag.put("aws:RequestTag/stack", own);
@@ -116,7 +135,7 @@ class DeployerPermissionsTest {
                                 Map.copyOf(retag)));
                     }
                     for (IamEvaluation.Request attempt : attempts) {
-                        if (decide(theirs, List.of(policy), attempt) == IamEvaluation.Decision.ALLOW) {
+                        if (decide(theirs, policies, attempt) == IamEvaluation.Decision.ALLOW) {
                             if (gaps.containsKey(call.resource().type())) {
                                 openGaps.add(call.resource().type());
                             } else {
@@ -164,14 +183,46 @@ class DeployerPermissionsTest {
     }
 
     @Test
+    void eachPolicyFitsIamsQuota() {
+        JsonObject quota = JsonParser.parseString(read("stacks/src/test/resources/permissions/deployer/iam-quotas.json")).getAsJsonObject();
+        int inline = quota.get("rolePolicySizeCharacters").getAsInt();
+        int managed = quota.get("managedPolicySizeCharacters").getAsInt();
+        Map<String, Integer> files = new java.util.LinkedHashMap<>();
+        for (String stack : StackRuns.STACKS) {
+            files.put(deployerFile(stack), inline);
+            files.put(deployerRolesFile(stack), managed);
+            files.put(PermissionsBoundaryTest.boundaryFile(stack), managed);
+        }
+        files.put("operator/iam/preview-permissions.json", inline);
+        List<String> over = new ArrayList<>();
+        files.forEach((file, limit) -> {
+            long size = read(file).chars().filter(c -> !Character.isWhitespace(c)).count();
+            System.out.printf("%s: %d of IAM's %d characters%n", file, size, limit);
+            if (size > limit) {
+                over.add(file + ": " + size + " characters without white space, over " + limit + " (" + quota.get("source").getAsString() + ")");
+            }
+        });
+        assertEquals(List.of(), over, "put-role-policy or create-policy would refuse these");
+    }
+
+    @Test
     void theReadmeGivesEachRoleItsPolicy() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         assertTrue(readme.contains("aws iam put-role-policy --role-name users-api-deployer-$e --policy-name users-api-deploy "
                 + "--policy-document file://operator/iam/deployer-permissions-$e.json"), "README's deploy step attaches the deployer's policy");
         assertTrue(readme.contains("file://operator/iam/preview-permissions.json"), "README attaches the preview role's policy");
+        assertTrue(readme.contains("aws iam create-policy --policy-name users-api-$e-boundary --policy-document file://operator/iam/role-boundary-$e.json"),
+                "README creates the roles' boundary, which the program names and the deployer requires");
+        assertTrue(readme.contains("aws iam create-policy --policy-name users-api-deployer-$e-roles --policy-document file://operator/iam/deployer-roles-$e.json")
+                && readme.contains("aws iam attach-role-policy --role-name users-api-deployer-$e --policy-arn arn:aws:iam::$account:policy/users-api-deployer-$e-roles"),
+                "README gives each deployer its managed policy for roles");
     }
 
-    /** Every Allow statement's (action, resource) pair that no call matches, conditions included. */
+    /**
+     * Every Allow statement's (action, resource) pair that no call matches, conditions included; a
+     * statement may list several services' actions and resources (the policy must fit IAM's size
+     * quota), and a pair of one service's action with another's ARN grants nothing.
+     */
     private static List<String> unused(IamPolicy policy, List<ProviderCalls.Call> calls) {
         List<String> unused = new ArrayList<>();
         for (IamStatement statement : policy.statements()) {
@@ -181,6 +232,9 @@ class DeployerPermissionsTest {
             assertTrue(statement.notActions().isEmpty() && statement.notResources().isEmpty(), "NotAction/NotResource in " + statement.sid());
             for (var action : statement.actions()) {
                 for (var resource : statement.resources()) {
+                    if (!resource.value().equals("*") && !resource.value().startsWith("arn:aws:" + action.value().split(":")[0] + ":")) {
+                        continue; // an action is never authorized on another service's ARN: the pair grants nothing
+                    }
                     IamStatement one = statement.toBuilder().actions(List.of(action)).resources(List.of(resource)).build();
                     if (calls.stream().noneMatch(call -> IamEvaluation.appliesTo(one, call.request()))) {
                         unused.add(statement.sid() + " grants " + action.value() + " on " + resource.value() + ", which no call makes");
@@ -227,8 +281,19 @@ class DeployerPermissionsTest {
         return "operator/iam/deployer-permissions-" + stack + ".json";
     }
 
-    static IamPolicy deployerPolicy(String stack, String account) {
-        return IamPolicy.fromJson(read(deployerFile(stack)).replace(POLICY_ACCOUNT, account));
+    /** What a role's rights may be made of: a second, managed policy, since the inline one would not fit IAM's quota with it. */
+    static String deployerRolesFile(String stack) {
+        return "operator/iam/deployer-roles-" + stack + ".json";
+    }
+
+    /** The deployer's identity policies: its inline policy and its managed policy for roles. */
+    static List<IamPolicy> deployerPolicies(String stack, String account) {
+        return List.of(policy(deployerFile(stack), account), policy(deployerRolesFile(stack), account));
+    }
+
+    /** A policy of operator/iam, with the account it names replaced by the mocks' account. */
+    static IamPolicy policy(String file, String account) {
+        return IamPolicy.fromJson(read(file).replace(POLICY_ACCOUNT, account));
     }
 
     static IamPolicy previewPolicy(String account) {

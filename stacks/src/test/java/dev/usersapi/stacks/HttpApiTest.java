@@ -33,6 +33,9 @@ class HttpApiTest {
         Set<String> expected = OpenApiDocument.operations(ProjectLayout.current().openApiDocument()).stream()
                 .map(ApiOperation::routeKey).collect(Collectors.toCollection(HashSet::new));
         expected.add("$default");
+        if (StackSettings.from(dev.usersapi.declaration.StackFile.load(ProjectLayout.current(), stack)).api().cors().isPresent()) {
+            expected.add("OPTIONS /{proxy+}");
+        }
         List<String> deployed = routes(stack).stream().map(route -> value(route.routeKey())).toList();
         assertEquals(expected, Set.copyOf(deployed));
         assertEquals(deployed.size(), Set.copyOf(deployed).size(), "no route twice");
@@ -72,6 +75,25 @@ class HttpApiTest {
         assertTrue(logs.destinationArn().startsWith("arn:aws:logs:"));
         assertTrue(logs.format().contains("$context.requestId"));
         assertEquals(Optional.of(true), value(stage.autoDeploy()));
+    }
+
+    /**
+     * Finding 1 of the deploy review. A browser's preflight carries no token: where the API has a
+     * CORS configuration, the unauthorized OPTIONS /{proxy+} route catches it before the JWT
+     * {@code $default} route would refuse it 401 without CORS headers (API Gateway developer guide,
+     * "Configure CORS for HTTP APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html:
+     * "add an OPTIONS /{proxy+} route to your API that doesn't require authorization"). It is the
+     * only route without the authorizer, and exists nowhere without CORS.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "staging", "prod"})
+    void aPreflightReachesAnUnauthorizedOptionsRouteWhereCorsIsSetAndNowhereElse(String stack) {
+        boolean cors = StackSettings.from(dev.usersapi.declaration.StackFile.load(ProjectLayout.current(), stack)).api().cors().isPresent();
+        List<String> open = routes(stack).stream()
+                .filter(route -> !value(route.authorizationType()).orElse("NONE").equals("JWT"))
+                .map(route -> value(route.routeKey()) + " " + value(route.authorizationType()).orElse("NONE")).toList();
+        assertEquals(cors ? List.of("OPTIONS /{proxy+} NONE") : List.of(), open);
+        assertEquals(stack.equals("dev"), cors, "dev names a browser front end's origin; staging and prod none");
     }
 
     @ParameterizedTest

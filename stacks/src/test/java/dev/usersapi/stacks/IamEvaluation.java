@@ -66,6 +66,22 @@ final class IamEvaluation {
         return accountAllowed && anyMatch(identityPolicies, "Allow", request, false) ? Decision.ALLOW : Decision.IMPLICIT_DENY;
     }
 
+    /**
+     * A request of a role with a permissions boundary: allowed only where its own policies allow it
+     * and its boundary does too ("Permissions boundaries for IAM entities": "An entity's permissions
+     * boundary allows it to perform only the actions that are allowed by both its identity-based
+     * policies and its permissions boundaries"); a boundary's explicit deny wins. A resource-based
+     * policy naming the role's ARN is limited by the boundary as well (only one naming a role
+     * session is not), and no policy here names a session.
+     */
+    static Decision bounded(Decision byItsPolicies, IamPolicy boundary, Request request) {
+        Decision byBoundary = evaluate(List.of(boundary), request, false);
+        if (byBoundary == Decision.EXPLICIT_DENY || byItsPolicies != Decision.ALLOW) {
+            return byBoundary == Decision.EXPLICIT_DENY ? byBoundary : byItsPolicies;
+        }
+        return byBoundary;
+    }
+
     private static Decision evaluate(List<IamPolicy> policies, Request request, boolean resourceBased) {
         if (anyMatch(policies, "Deny", request, resourceBased)) {
             return Decision.EXPLICIT_DENY;

@@ -182,7 +182,7 @@ class PermissionsTest {
         }
     }
 
-    private static final String BACKUP_ROLE = "users-backup-role";
+    static final String BACKUP_ROLE = "users-backup-role";
 
     /** The logical names of the stack's roles that have a managed policy attached. */
     private static List<String> rolesWithAttachments(String stack) {
@@ -208,7 +208,7 @@ class PermissionsTest {
     }
 
     /** The calls AWS Backup makes with the backup role (calls-made-with-backup-role.json), on this stack's users table. */
-    private static List<IamEvaluation.Request> backupRoleCalls(String stack) {
+    static List<IamEvaluation.Request> backupRoleCalls(String stack) {
         StackRuns run = StackRuns.of(stack);
         String role = value(run.named(Role.class, BACKUP_ROLE).arn());
         String table = value(run.named(Table.class, "users").arn());
@@ -226,7 +226,7 @@ class PermissionsTest {
         return requests;
     }
 
-    private static IamEvaluation.Decision decide(String stack, Call call) {
+    static IamEvaluation.Decision decide(String stack, Call call) {
         List<IamPolicy> identity = new ArrayList<>(List.of(rolePolicy(stack, call.function())));
         identity.addAll(managedPolicies(stack, call.function() + "-role").values());
         if (call.request().action().startsWith("kms:")) {

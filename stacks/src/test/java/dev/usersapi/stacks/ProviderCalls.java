@@ -148,9 +148,9 @@ final class ProviderCalls {
                 default -> throw new IllegalArgumentException("unknown tags " + spec.get("tags"));
             }
             if (spec.has("context")) {
-                spec.getAsJsonObject("context").entrySet().forEach(entry -> context.put(entry.getKey(), entry.getValue().getAsString()
-                        .replace("{region}", region)
-                        .replace("{policyArn}", String.valueOf(resource.inputs().get("policyArn")))));
+                for (var entry : spec.getAsJsonObject("context").entrySet()) {
+                    contextValue(entry.getValue().getAsString(), resource, target).ifPresent(value -> context.put(entry.getKey(), value));
+                }
             }
             for (JsonElement action : spec.getAsJsonArray("actions")) {
                 calls.add(new Call(resource, spec.get("op").getAsString(),
@@ -159,6 +159,19 @@ final class ProviderCalls {
             }
         }
         return calls;
+    }
+
+    /**
+     * A request context value of the data: the region, or an input of the resource or of the one
+     * the call acts on; a role's boundary only where it has one (IAM evaluates
+     * {@code iam:PermissionsBoundary} as the role's boundary, absent for a role without).
+     */
+    private Optional<String> contextValue(String template, Deployed resource, Optional<Deployed> target) {
+        return switch (template) {
+            case "{permissionsBoundary}" -> Optional.ofNullable(resource.inputs().get("permissionsBoundary")).map(String::valueOf);
+            case "{boundaryOfTarget}" -> target.flatMap(role -> Optional.ofNullable(role.inputs().get("permissionsBoundary"))).map(String::valueOf);
+            default -> Optional.of(template.replace("{region}", region).replace("{policyArn}", String.valueOf(resource.inputs().get("policyArn"))));
+        };
     }
 
     /** The resource whose ARN a call is authorized against, where it is one of the stack's. */

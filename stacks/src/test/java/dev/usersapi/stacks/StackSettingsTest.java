@@ -2,6 +2,7 @@ package dev.usersapi.stacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.usersapi.declaration.ProjectLayout;
 import dev.usersapi.declaration.StackDeclarationException;
@@ -78,6 +79,32 @@ class StackSettingsTest {
         }
         assertEquals(java.util.Optional.of(java.time.Duration.ofDays(5)),
                 StackSettings.from(StackFile.load(ProjectLayout.current(), "dev")).table().retention(), "dev's demo retention");
+    }
+
+    /**
+     * Finding 15 of the deploy review: a burst the stage admits beyond the API function's reserved
+     * concurrency is throttled by Lambda and answered by the HTTP API with a bare 500
+     * (https://repost.aws/knowledge-center/api-gateway-internal-server-error).
+     */
+    @Test
+    void aStageBurstAboveTheApiFunctionsReservedConcurrencyIsRefused() {
+        int reserved = StackSettings.from(StackFile.load(ProjectLayout.current(), "dev")).functions().api().reservedConcurrency();
+        var error = assertThrows(StackDeclarationException.class, () -> StackSettings.from(
+                devWith("users-api:api", "throttle", Map.of("burstLimit", reserved + 1, "rateLimit", 10))));
+        assertTrue(error.getMessage().startsWith("users-api:api.throttle.burstLimit (" + (reserved + 1) + ") is above "
+                + "users-api:functions.api.reservedConcurrency (" + reserved + ")"), error.getMessage());
+        assertTrue(error.getMessage().contains("bare 500"), error.getMessage());
+    }
+
+    @Test
+    void everyStackAdmitsNoBurstItsApiFunctionCannotServe() {
+        for (String stack : StackRuns.STACKS) {
+            StackSettings settings = StackSettings.from(StackFile.load(ProjectLayout.current(), stack));
+            int reserved = settings.functions().api().reservedConcurrency();
+            assertTrue(settings.api().throttleBurstLimit() <= reserved, stack + "'s stage burst");
+            settings.api().routeThrottles().forEach((route, throttle) ->
+                    assertTrue(throttle.burstLimit() <= reserved, stack + "'s " + route + " burst"));
+        }
     }
 
     @Test

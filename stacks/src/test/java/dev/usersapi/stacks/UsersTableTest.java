@@ -63,22 +63,29 @@ class UsersTableTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "staging"})
-    void encryptionUsesTheAwsManagedKeyOutsideProd(String stack) {
+    @ValueSource(strings = {"dev"})
+    void encryptionUsesTheAwsManagedKeyInDev(String stack) {
         var sse = value(table(stack).serverSideEncryption());
         assertEquals(true, sse.enabled());
         // The alarm topic's key (Alarms) is no table's.
         assertTrue(StackRuns.of(stack).all(Key.class).stream().allMatch(key -> key.pulumiResourceName().startsWith("users-alarms-")));
     }
 
+    /**
+     * Staging takes prod's shape where prod would otherwise run something first (deploy review,
+     * finding 4): both tables under a key of the stack's own, so the key, DynamoDB's grants and the
+     * functions' kms:Decrypt through kms:ViaService run in staging before prod.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"prod"})
-    void prodEncryptsWithItsOwnRotatedKey(String stack) {
-        Key key = StackRuns.of(stack).named(Key.class, "users-key");
-        assertEquals(Optional.of(true), value(key.enableKeyRotation()));
-        var sse = value(table(stack).serverSideEncryption());
-        assertEquals(true, sse.enabled());
-        assertEquals(value(key.arn()), sse.kmsKeyArn().orElseThrow(), "the table uses the key the stack created");
+    @ValueSource(strings = {"staging", "prod"})
+    void stagingAndProdEncryptBothTablesWithTheirOwnRotatedKeys(String stack) {
+        for (String table : java.util.List.of("users", "idempotency-keys")) {
+            Key key = StackRuns.of(stack).named(Key.class, table + "-key");
+            assertEquals(Optional.of(true), value(key.enableKeyRotation()));
+            var sse = value(StackRuns.of(stack).named(Table.class, table).serverSideEncryption());
+            assertEquals(true, sse.enabled());
+            assertEquals(value(key.arn()), sse.kmsKeyArn().orElseThrow(), table + " uses the key the stack created");
+        }
     }
 
     @ParameterizedTest

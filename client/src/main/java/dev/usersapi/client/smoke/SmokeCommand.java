@@ -10,8 +10,9 @@ import java.util.Optional;
  * {@code bin/smoke <api-url>}: the smoke check by hand against any deployed URL. Where its routes
  * need a token, give one in {@code USERS_API_TOKEN}, or the client-credentials app client to get
  * one with: {@code USERS_API_TOKEN_URL}, {@code USERS_API_CLIENT_ID}, {@code USERS_API_CLIENT_SECRET}
- * (and {@code USERS_API_SCOPES}, default {@code users/admin}). Credentials come from the
- * environment, never the command line, where other users of the machine could read them.
+ * (and {@code USERS_API_SCOPES}, default {@code users/read users/write}: with a token the check
+ * expects the listing to be refused, so a token with {@code users/admin} fails it). Credentials come
+ * from the environment, never the command line, where other users of the machine could read them.
  */
 public final class SmokeCommand {
     private SmokeCommand() {}
@@ -38,7 +39,7 @@ public final class SmokeCommand {
             return SmokeCheck.Target.withToken(url, token.get());
         }
         if (env.containsKey("USERS_API_CLIENT_ID")) {
-            List<String> scopes = Arrays.asList(env.getOrDefault("USERS_API_SCOPES", "users/admin").split("\\s+"));
+            List<String> scopes = Arrays.asList(env.getOrDefault("USERS_API_SCOPES", String.join(" ", SmokeCheck.SCOPES)).strip().split("\\s+"));
             String issued = ClientCredentials.accessToken(URI.create(required(env, "USERS_API_TOKEN_URL")),
                     env.get("USERS_API_CLIENT_ID"), required(env, "USERS_API_CLIENT_SECRET"), scopes);
             return SmokeCheck.Target.withToken(url, issued);

@@ -924,6 +924,10 @@ final class ItemOperations {
                     throw DynamoDbException.validation("Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: " + operator(part));
                 }
                 if (attribute.get().equals(key.hashName())) {
+                    // The value's type is checked before the operator, as legacy KeyConditions are (Legacy.keyConditions).
+                    if (part instanceof Condition.Compare compared && compared.right() instanceof Operand.Literal value && !value.value().type().equals(key.hashType())) {
+                        throw DynamoDbException.validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+                    }
                     if (!(part instanceof Condition.Compare compare) || compare.comparator() != Condition.Comparator.EQ
                             || !(compare.right() instanceof Operand.Literal literal)) {
                         throw DynamoDbException.validation("Query key condition not supported");

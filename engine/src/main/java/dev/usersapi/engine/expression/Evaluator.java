@@ -18,7 +18,7 @@ import java.util.Set;
  * update reads the item as it was before the update.
  */
 public final class Evaluator {
-    private static final Set<String> TYPE_NAMES = Set.of("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS");
+    static final Set<String> TYPE_NAMES = Set.of("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS");
 
     private Evaluator() {}
 

@@ -39,12 +39,68 @@ public final class Expressions {
     private static final Set<String> ALL_FUNCTIONS = Set.of("attribute_exists", "attribute_not_exists", "attribute_type",
             "begins_with", "contains", "size", "if_not_exists", "list_append");
 
+    private static final String SIZE_OPERAND_TYPE = "Incorrect operand type for operator or function; operator or function: size, operand type: ";
+
     private Expressions() {}
 
     /** {@code kind} names the request parameter in messages: ConditionExpression, FilterExpression, KeyConditionExpression. */
     public static Condition condition(String text, String kind, Placeholders placeholders) {
         var parser = parser(text, kind);
-        return new Builder(kind, placeholders).condition(parser.conditionExpression().condition());
+        var tree = parser.conditionExpression().condition();
+        precheck(tree, kind);
+        return new Builder(kind, placeholders).condition(tree);
+    }
+
+    /**
+     * The faults DynamoDB finds in a whole condition before any other, in its order (dynalite's
+     * suite records it): redundant parentheses, an unknown function, a function where it may not
+     * be used, a reserved word; then the rest, as the condition is built, left to right.
+     */
+    private static void precheck(DynamoDbExpressionParser.ConditionContext tree, String kind) {
+        String[] first = new String[4];
+        precheck(tree, first);
+        for (String fault : first) {
+            if (fault != null) {
+                throw new ExpressionException("Invalid " + kind + ": " + fault);
+            }
+        }
+    }
+
+    private static void precheck(org.antlr.v4.runtime.tree.ParseTree tree, String[] first) {
+        if (tree instanceof ParenthesizedContext parenthesized && parenthesized.condition() instanceof ParenthesizedContext
+                || tree instanceof DynamoDbExpressionParser.ParenthesizedOperandContext operand
+                && operand.operand() instanceof DynamoDbExpressionParser.ParenthesizedOperandContext) {
+            note(first, 0, "The expression has redundant parentheses;");
+        }
+        if (tree instanceof FunctionCallContext call) {
+            String name = call.IDENTIFIER().getText();
+            if (!ALL_FUNCTIONS.contains(name)) {
+                note(first, 1, "Invalid function name; function: " + name);
+            }
+            boolean asCondition = call.getParent() instanceof FunctionConditionContext;
+            if (ALL_FUNCTIONS.contains(name) && (asCondition ? !CONDITION_FUNCTIONS.contains(name) : !name.equals("size"))) {
+                note(first, 2, "The function is not allowed to be used this way in an expression; function: " + name);
+            }
+        }
+        if (tree instanceof DynamoDbExpressionParser.PathContext path) {
+            List<Token> names = new ArrayList<>(List.of(path.pathHead().getStart()));
+            path.pathSelector().forEach(selector -> {
+                if (selector instanceof DynamoDbExpressionParser.MemberContext member) {
+                    names.add(member.getStop());
+                }
+            });
+            names.stream().map(Token::getText).filter(name -> !name.startsWith("#") && RESERVED.contains(name.toUpperCase(Locale.ROOT)))
+                    .findFirst().ifPresent(name -> note(first, 3, "Attribute name is a reserved keyword; reserved keyword: " + name));
+        }
+        for (int i = 0; i < tree.getChildCount(); i++) {
+            precheck(tree.getChild(i), first);
+        }
+    }
+
+    private static void note(String[] first, int category, String fault) {
+        if (first[category] == null) {
+            first[category] = fault;
+        }
     }
 
     public static List<Path> projection(String text, Placeholders placeholders) {
@@ -193,15 +249,15 @@ public final class Expressions {
 
         /** DynamoDB refuses an operator whose first operand reappears among the others, as in {@code a = a}. */
         private void distinct(String operator, OperandContext written, List<OperandContext> others) {
-            OperandContext first = bare(written);
-            if (!(first instanceof DynamoDbExpressionParser.PathOperandContext)) {
+            if (!(bare(written) instanceof DynamoDbExpressionParser.PathOperandContext first)) {
                 return;
             }
+            // Compared as the paths they name, placeholders resolved: "#a <> a" with #a for a repeats a.
+            Path named = path(first.path());
             for (OperandContext other : others) {
-                if (bare(other).getText().equals(first.getText())) {
-                    String shown = first instanceof DynamoDbExpressionParser.PathOperandContext path ? path(path.path()).describe() : first.getText();
+                if (bare(other) instanceof DynamoDbExpressionParser.PathOperandContext path && path(path.path()).equals(named)) {
                     throw new ExpressionException("Invalid " + kind + ": The first operand must be distinct from the remaining operands for this operator or function; operator: "
-                            + operator + ", first operand: " + shown);
+                            + operator + ", first operand: " + named.describe());
                 }
             }
         }
@@ -267,14 +323,32 @@ public final class Expressions {
             if (!CONDITION_FUNCTIONS.contains(name)) {
                 throw new ExpressionException("Invalid " + kind + ": The function is not allowed to be used this way in an expression; function: " + name);
             }
+            // DynamoDB's order (dynalite's suite records it): undefined placeholders anywhere in the call, the number of operands,
+            // repeated operands, the function's own operands, then what is wrong inside them ("attribute_not_exists(size(:a))"
+            // names attribute_not_exists).
             List<Operand> arguments = new ArrayList<>();
-            call.operand().forEach(argument -> arguments.add(operand(argument)));
-            int expected = name.startsWith("attribute_") && !name.equals("attribute_type") ? 1 : 2;
-            if (arguments.size() != expected) {
-                throw operandCount(name, arguments.size());
+            ExpressionException inner = null;
+            try {
+                call.operand().forEach(argument -> arguments.add(operand(argument)));
+            } catch (ExpressionException e) {
+                inner = e;
+                call.operand().forEach(argument -> placeholdersIn(argument));
             }
-            if (!(arguments.get(0) instanceof Operand.Attribute)) {
+            int expected = name.startsWith("attribute_") && !name.equals("attribute_type") ? 1 : 2;
+            if (call.operand().size() != expected) {
+                throw operandCount(name, call.operand().size());
+            }
+            if (expected == 2) {
+                distinct(name, call.operand(0), List.of(call.operand(1)));
+            }
+            if (inner != null && inner.getMessage().contains(SIZE_OPERAND_TYPE)) {
+                throw inner;
+            }
+            if (!(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext)) {
                 throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: " + name);
+            }
+            if (inner != null) {
+                throw inner;
             }
             boolean wrongType = arguments.size() == 2 && arguments.get(1) instanceof Operand.Literal literal
                     && (name.equals("begins_with") && !(literal.value() instanceof Value.S || literal.value() instanceof Value.B)
@@ -284,7 +358,31 @@ public final class Expressions {
                 throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
                         + name + ", operand type: " + literal.value().type());
             }
+            if (name.equals("attribute_type") && arguments.get(1) instanceof Operand.Literal literal && literal.value() instanceof Value.S typeName
+                    && !Evaluator.TYPE_NAMES.contains(typeName.value())) {
+                // Known before any item is read: refused at once, as DynamoDB refuses it.
+                throw new ExpressionException("Invalid " + kind + ": Invalid attribute type name found; type: " + typeName.value()
+                        + ", valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
+            }
+            if (name.equals("attribute_type") && !(arguments.get(1) instanceof Operand.Literal)) {
+                // A path's type is not known before an item is read: DynamoDB names every type it might be (dynalite's suite records it).
+                String type = arguments.get(1) instanceof Operand.Size ? "N" : "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}";
+                throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
+                        + name + ", operand type: " + type);
+            }
             return new Condition.Function(name, arguments);
+        }
+
+        /** Resolves every placeholder an operand names, so an undefined one is refused before anything else is. */
+        private void placeholdersIn(org.antlr.v4.runtime.tree.ParseTree tree) {
+            if (tree instanceof DynamoDbExpressionParser.PathContext path) {
+                path(path);
+            } else if (tree instanceof TerminalNode terminal && terminal.getSymbol().getType() == DynamoDbExpressionParser.VALUE) {
+                value(terminal);
+            }
+            for (int i = 0; i < tree.getChildCount(); i++) {
+                placeholdersIn(tree.getChild(i));
+            }
         }
 
         private ExpressionException operandCount(String name, int count) {
@@ -316,7 +414,14 @@ public final class Expressions {
             if (call.operand().size() != 1) {
                 throw operandCount(name, call.operand().size());
             }
-            if (!(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext argument)) {
+            // size() of a number, a boolean or a null (a value, or another size) is refused for its operand's type first.
+            OperandContext sized = bare(call.operand(0));
+            String sizedType = sized instanceof DynamoDbExpressionParser.ValueOperandContext literal ? value(literal.VALUE()).type()
+                    : sized instanceof DynamoDbExpressionParser.FunctionOperandContext inner && inner.functionCall().IDENTIFIER().getText().equals("size") ? "N" : "";
+            if (List.of("N", "BOOL", "NULL").contains(sizedType)) {
+                throw new ExpressionException("Invalid " + kind + ": " + SIZE_OPERAND_TYPE + sizedType);
+            }
+            if (!(sized instanceof DynamoDbExpressionParser.PathOperandContext argument)) {
                 throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: size");
             }
             return new Operand.Size(path(argument.path()));
