@@ -119,6 +119,7 @@ final class ItemOperations {
         checkUsed(placeholders);
         Table table = table(request);
         Map<String, Value> key = Requests.key(table, request.path("Key"));
+        projection.ifPresent(paths -> checkKeyPaths(table, paths));
         Optional<Map<String, Value>> item = table.get(key);
         ObjectNode answer = JsonTrees.object();
         item.ifPresent(found -> answer.set("Item", AttributeValues.write(projection.map(paths -> Documents.project(found, paths)).orElse(found))));
@@ -190,6 +191,8 @@ final class ItemOperations {
                         + action.path().attribute() + ". This attribute is part of the key");
             }
         }));
+        update.ifPresent(actions -> checkIndexKeyTypes(table, actions));
+        update.ifPresent(actions -> checkKeyPaths(table, pathsOf(actions)));
         Optional<Update> finalUpdate = update;
         Table.Written written = table.write(key, current -> {
             if (!holds(condition, current.orElse(Map.of()), "ConditionExpression")) {
@@ -209,6 +212,12 @@ final class ItemOperations {
             } catch (dev.usersapi.engine.value.InvalidValueException e) {
                 // A sum past DynamoDB's number range (API reference, AttributeValue: N) is the caller's error, not the engine's.
                 throw DynamoDbException.validation(e.getMessage());
+            }
+            if (request.hasNonNull("UpdateExpression")) {
+                checkIndexKeysWritten(table, finalUpdate.get(), after);
+            }
+            if (ItemSizes.of(after) > Requests.MAX_ITEM_BYTES) {
+                throw DynamoDbException.validation("Item size to update has exceeded the maximum allowed size");
             }
             Requests.checkItem(table, after);
             return Optional.of(after);
@@ -251,9 +260,11 @@ final class ItemOperations {
             throw DynamoDbException.validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         }
         Placeholders placeholders = Requests.placeholders(request);
-        Optional<Condition> keyCondition = condition(request, "KeyConditionExpression", placeholders).map(KeyConditionShape::check);
+        Optional<Condition> parsedKeyCondition = condition(request, "KeyConditionExpression", placeholders);
         Optional<Condition> filter = condition(request, "FilterExpression", placeholders);
         Optional<List<Path>> projection = projection(request, placeholders).or(() -> attributesToGet);
+        // The key condition's shape is checked once every expression has been read (an empty filter is refused first).
+        Optional<Condition> keyCondition = parsedKeyCondition.map(KeyConditionShape::check);
         checkUsed(placeholders);
         Legacy.checkConditions(request.get("KeyConditions"), "keyConditions");
         if (request.hasNonNull("KeyConditions") && request.get("KeyConditions").size() != 1 && request.get("KeyConditions").size() != 2) {
@@ -278,8 +289,11 @@ final class ItemOperations {
             Legacy.KeyConditions legacy = Legacy.keyConditions(request.get("KeyConditions"), key);
             range = new KeyRange(legacy.hash(), legacy.sort());
         }
+        projection.ifPresent(paths -> checkKeyPaths(table, paths));
         Legacy.checkFilterOnKey(request, key);
         filter.ifPresent(given -> checkFilterOnKey(given, key));
+        checkSelect(request, index);
+        filter.ifPresent(given -> checkKeyPaths(table, Condition.paths(given)));
         filter = filter.or(() -> Legacy.filter(request, "QueryFilter"));
         NavigableMap<StorageKey, Map<String, Value>> partition = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.partition(range.hash()))
                 .orElseGet(() -> table.partition(range.hash()));
@@ -448,6 +462,112 @@ final class ItemOperations {
         }
     }
 
+    /**
+     * An update that writes an index key attribute with a value whose type is known before the
+     * item is read (a literal, a sum, an ADD's operand) of another type is refused at once, as
+     * DynamoDB refuses it (dynalite's suite records its words).
+     */
+    private static void checkIndexKeyTypes(Table table, Update update) {
+        for (Index index : table.indexes()) {
+            for (String name : index.key().names()) {
+                String expected = table.attributeTypes().get(name);
+                for (Update.Action action : update.actions()) {
+                    if (!action.path().isTopLevel() || !action.path().attribute().equals(name)) {
+                        continue;
+                    }
+                    Optional<String> type = action instanceof Update.Add add ? Optional.of(add.value().type())
+                            : action instanceof Update.Set set ? staticType(set.value()) : Optional.empty();
+                    if (type.isPresent() && !type.get().equals(expected)) {
+                        throw DynamoDbException.validation("One or more parameter values were invalid: Type mismatch for Index Key " + name
+                                + " Expected: " + expected + " Actual: " + type.get() + " IndexName: " + index.name());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every document path an update writes or reads, in order. */
+    private static List<Path> pathsOf(Update update) {
+        List<Path> paths = new ArrayList<>();
+        for (Update.Action action : update.actions()) {
+            paths.add(action.path());
+            if (action instanceof Update.Set set) {
+                if (set.value() instanceof Update.Single single) {
+                    readPaths(single.operand(), paths);
+                } else if (set.value() instanceof Update.Plus plus) {
+                    readPaths(plus.left(), paths);
+                    readPaths(plus.right(), paths);
+                } else if (set.value() instanceof Update.Minus minus) {
+                    readPaths(minus.left(), paths);
+                    readPaths(minus.right(), paths);
+                }
+            }
+        }
+        return paths;
+    }
+
+    private static void readPaths(Update.SetOperand operand, List<Path> paths) {
+        if (operand instanceof Update.PathValue path) {
+            paths.add(path.path());
+        } else if (operand instanceof Update.IfNotExists ifNotExists) {
+            paths.add(ifNotExists.path());
+            readPaths(ifNotExists.fallback(), paths);
+        } else if (operand instanceof Update.ListAppend append) {
+            readPaths(append.first(), paths);
+            readPaths(append.second(), paths);
+        }
+    }
+
+    private static Optional<String> staticType(Update.SetValue value) {
+        if (value instanceof Update.Plus || value instanceof Update.Minus) {
+            return Optional.of("N");
+        }
+        Update.SetOperand operand = ((Update.Single) value).operand();
+        return operand instanceof Update.Literal literal ? Optional.of(literal.value().type())
+                : operand instanceof Update.ListAppend ? Optional.of("L") : Optional.empty();
+    }
+
+    /** An UpdateExpression's SET of an index key attribute to a value of another type, found once the value is known. */
+    private static void checkIndexKeysWritten(Table table, Update update, Map<String, Value> after) {
+        for (Update.Action action : update.actions()) {
+            if (!(action instanceof Update.Set) || !action.path().isTopLevel()) {
+                continue;
+            }
+            String name = action.path().attribute();
+            Value written = after.get(name);
+            boolean indexKey = table.indexes().stream().anyMatch(index -> index.key().names().contains(name));
+            if (indexKey && written != null && !written.type().equals(table.attributeTypes().get(name))) {
+                throw DynamoDbException.validation("The update expression attempted to update the secondary index key to unsupported type");
+            }
+        }
+    }
+
+    /**
+     * Key attributes are scalars: a document path into one is refused before any item is read,
+     * the table's keys first, then the indexes' ("Key attributes must be scalars; list random
+     * access '[]' and map lookup '.' are not allowed: Key: a", as dynalite's suite records it).
+     */
+    private static void checkKeyPaths(Table table, List<Path> paths) {
+        java.util.Set<String> nested = new java.util.HashSet<>();
+        paths.stream().filter(path -> !path.isTopLevel()).forEach(path -> nested.add(path.attribute()));
+        if (nested.isEmpty()) {
+            return;
+        }
+        String refused = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: ";
+        for (String name : table.key().names()) {
+            if (nested.contains(name)) {
+                throw DynamoDbException.validation(refused + "Key: " + name);
+            }
+        }
+        for (Index index : table.indexes()) {
+            for (String name : index.key().names()) {
+                if (nested.contains(name)) {
+                    throw DynamoDbException.validation(refused + "IndexKey: " + name);
+                }
+            }
+        }
+    }
+
     /** Where a page resumes: just after the ExclusiveStartKey, in the table's or the index's order. */
     private static Optional<StorageKey> startKey(JsonNode request, Table table, Optional<Index> index) {
         JsonNode json = request.path("ExclusiveStartKey");
@@ -475,10 +595,14 @@ final class ItemOperations {
         checkStartKeyShape(request, table, index, false);
         NavigableMap<StorageKey, Map<String, Value>> all = index.map(i -> (NavigableMap<StorageKey, Map<String, Value>>) i.entries())
                 .orElseGet(table::items);
+        checkSelect(request, index);
         Optional<StorageKey> start = startKey(request, table, index);
         if (start.isPresent()) {
             all = all.tailMap(start.get(), false);
         }
+        // After the start key and Select, as DynamoDB checks them (dynalite's suite records the order).
+        projection.ifPresent(paths -> checkKeyPaths(table, paths));
+        filter.ifPresent(given -> checkKeyPaths(table, Condition.paths(given)));
         int segments = request.path("TotalSegments").asInt(1);
         int segment = request.path("Segment").asInt(0);
         String hashName = table.key().hashName();

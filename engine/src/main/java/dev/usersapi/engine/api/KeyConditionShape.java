@@ -35,6 +35,10 @@ final class KeyConditionShape {
             if (!function.name().equals("begins_with")) {
                 throw invalid("Invalid operator used in KeyConditionExpression: " + function.name());
             }
+            if (!(function.arguments().get(0) instanceof Operand.Attribute)) {
+                throw invalid(function.arguments().get(0) instanceof Operand.Size ? "KeyConditionExpressions cannot contain nested operations"
+                        : "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand");
+            }
             operands = function.arguments();
         } else if (condition instanceof Condition.Between between) {
             if (!(between.subject() instanceof Operand.Attribute)) {

@@ -28,16 +28,23 @@ public sealed interface Condition permits Condition.Compare, Condition.Between, 
     /** The top-level attributes the condition names, each once, in the order it names them. */
     static java.util.Set<String> attributes(Condition condition) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        collect(condition, names);
+        paths(condition).forEach(path -> names.add(path.attribute()));
         return names;
     }
 
-    private static void collect(Condition condition, java.util.Set<String> names) {
+    /** The document paths the condition reads, in the order it names them. */
+    static List<Path> paths(Condition condition) {
+        List<Path> paths = new java.util.ArrayList<>();
+        collect(condition, paths);
+        return paths;
+    }
+
+    private static void collect(Condition condition, List<Path> names) {
         java.util.function.Consumer<Operand> operand = each -> {
             if (each instanceof Operand.Attribute attribute) {
-                names.add(attribute.path().attribute());
+                names.add(attribute.path());
             } else if (each instanceof Operand.Size size) {
-                names.add(size.path().attribute());
+                names.add(size.path());
             }
         };
         if (condition instanceof Compare compare) {

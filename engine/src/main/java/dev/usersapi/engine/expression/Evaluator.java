@@ -100,8 +100,8 @@ public final class Evaluator {
     }
 
     private static boolean function(Condition.Function function, Map<String, Value> item, String kind) {
-        Path path = ((Operand.Attribute) function.arguments().get(0)).path();
-        Optional<Value> subject = Documents.get(item, path);
+        // attribute_exists, attribute_not_exists and attribute_type name an attribute; begins_with and contains may read a value.
+        Optional<Value> subject = operand(function.arguments().get(0), item);
         switch (function.name()) {
             case "attribute_exists":
                 return subject.isPresent();

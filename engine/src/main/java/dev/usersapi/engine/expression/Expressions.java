@@ -83,17 +83,30 @@ public final class Expressions {
             }
         }
         if (tree instanceof DynamoDbExpressionParser.PathContext path) {
-            List<Token> names = new ArrayList<>(List.of(path.pathHead().getStart()));
-            path.pathSelector().forEach(selector -> {
-                if (selector instanceof DynamoDbExpressionParser.MemberContext member) {
-                    names.add(member.getStop());
-                }
-            });
-            names.stream().map(Token::getText).filter(name -> !name.startsWith("#") && RESERVED.contains(name.toUpperCase(Locale.ROOT)))
-                    .findFirst().ifPresent(name -> note(first, 3, "Attribute name is a reserved keyword; reserved keyword: " + name));
+            reservedIn(path, first);
         }
         for (int i = 0; i < tree.getChildCount(); i++) {
             precheck(tree.getChild(i), first);
+        }
+    }
+
+    private static void reservedIn(DynamoDbExpressionParser.PathContext path, String[] first) {
+        List<Token> names = new ArrayList<>(List.of(path.pathHead().getStart()));
+        path.pathSelector().forEach(selector -> {
+            if (selector instanceof DynamoDbExpressionParser.MemberContext member) {
+                names.add(member.getStop());
+            }
+        });
+        names.stream().map(Token::getText).filter(name -> !name.startsWith("#") && RESERVED.contains(name.toUpperCase(Locale.ROOT)))
+                .findFirst().ifPresent(name -> note(first, 3, "Attribute name is a reserved keyword; reserved keyword: " + name));
+    }
+
+    private static void unknownFunctions(org.antlr.v4.runtime.tree.ParseTree tree, String[] first) {
+        if (tree instanceof FunctionCallContext call && !ALL_FUNCTIONS.contains(call.IDENTIFIER().getText())) {
+            note(first, 1, "Invalid function name; function: " + call.IDENTIFIER().getText());
+        }
+        for (int i = 0; i < tree.getChildCount(); i++) {
+            unknownFunctions(tree.getChild(i), first);
         }
     }
 
@@ -106,9 +119,35 @@ public final class Expressions {
     public static List<Path> projection(String text, Placeholders placeholders) {
         String kind = "ProjectionExpression";
         var parser = parser(text, kind);
+        var tree = parser.projectionExpression();
+        // DynamoDB's order (dynalite's suite records it): reserved words, placeholders, overlapping paths, conflicting paths.
+        reservedWords(tree, kind);
         Builder builder = new Builder(kind, placeholders);
         List<Path> paths = new ArrayList<>();
-        parser.projectionExpression().path().forEach(path -> paths.add(builder.path(path)));
+        tree.path().forEach(path -> paths.add(builder.path(path)));
+        checkPaths(kind, paths);
+        return paths;
+    }
+
+    private static void reservedWords(org.antlr.v4.runtime.tree.ParseTree tree, String kind) {
+        String[] first = new String[4];
+        reservedWords(tree, first);
+        if (first[3] != null) {
+            throw new ExpressionException("Invalid " + kind + ": " + first[3]);
+        }
+    }
+
+    private static void reservedWords(org.antlr.v4.runtime.tree.ParseTree tree, String[] first) {
+        if (tree instanceof DynamoDbExpressionParser.PathContext path) {
+            reservedIn(path, first);
+        }
+        for (int i = 0; i < tree.getChildCount(); i++) {
+            reservedWords(tree.getChild(i), first);
+        }
+    }
+
+    /** Overlapping paths, then conflicting ones, each over every pair (DynamoDB's order). */
+    private static void checkPaths(String kind, List<Path> paths) {
         for (int i = 0; i < paths.size(); i++) {
             for (int j = i + 1; j < paths.size(); j++) {
                 if (paths.get(i).overlaps(paths.get(j))) {
@@ -116,50 +155,74 @@ public final class Expressions {
                 }
             }
         }
-        return paths;
+        for (int i = 0; i < paths.size(); i++) {
+            for (int j = i + 1; j < paths.size(); j++) {
+                if (paths.get(i).conflicts(paths.get(j))) {
+                    throw new ExpressionException("Invalid " + kind + ": Two document paths conflict with each other; must remove or rewrite one of these paths; path one: "
+                            + paths.get(i).describe() + ", path two: " + paths.get(j).describe());
+                }
+            }
+        }
     }
 
     public static Update update(String text, Placeholders placeholders) {
         String kind = "UpdateExpression";
         var parser = parser(text, kind);
-        Builder builder = new Builder(kind, placeholders);
-        List<Update.Action> actions = new ArrayList<>();
+        var tree = parser.updateExpression();
+        // DynamoDB's order (dynalite's suite records it): reserved words, unknown functions, a repeated section, undefined
+        // names, undefined values, overlapping paths, conflicting paths, ADD's and DELETE's operands, then the functions'.
+        String[] first = new String[4];
+        reservedWords(tree, first);
+        unknownFunctions(tree, first);
+        if (first[3] != null) {
+            throw new ExpressionException("Invalid " + kind + ": " + first[3]);
+        }
+        if (first[1] != null) {
+            throw new ExpressionException("Invalid " + kind + ": " + first[1]);
+        }
         Set<String> clauses = new HashSet<>();
-        for (var clause : parser.updateExpression().updateClause()) {
+        for (var clause : tree.updateClause()) {
             String keyword = clause.getStart().getText().toUpperCase(Locale.ROOT);
             if (!clauses.add(keyword)) {
                 throw new ExpressionException("Invalid " + kind + ": The \"" + keyword + "\" section can only be used once in an update expression;");
             }
+        }
+        Builder builder = new Builder(kind, placeholders);
+        builder.placeholdersIn(tree, DynamoDbExpressionParser.NAME);
+        builder.placeholdersIn(tree, DynamoDbExpressionParser.VALUE);
+        List<Path> written = new ArrayList<>();
+        for (var clause : tree.updateClause()) {
+            if (clause instanceof DynamoDbExpressionParser.SetClauseContext set) {
+                set.setAction().forEach(action -> written.add(builder.path(action.path())));
+            } else if (clause instanceof DynamoDbExpressionParser.RemoveClauseContext remove) {
+                remove.path().forEach(path -> written.add(builder.path(path)));
+            } else if (clause instanceof DynamoDbExpressionParser.AddClauseContext add) {
+                add.path().forEach(path -> written.add(builder.path(path)));
+            } else if (clause instanceof DynamoDbExpressionParser.DeleteClauseContext delete) {
+                delete.path().forEach(path -> written.add(builder.path(path)));
+            }
+        }
+        checkPaths(kind, written);
+        for (var clause : tree.updateClause()) {
+            if (clause instanceof DynamoDbExpressionParser.AddClauseContext add) {
+                add.VALUE().forEach(value -> operandOf(kind, "ADD", builder.value(value), true));
+            } else if (clause instanceof DynamoDbExpressionParser.DeleteClauseContext delete) {
+                delete.VALUE().forEach(value -> operandOf(kind, "DELETE", builder.value(value), false));
+            }
+        }
+        List<Update.Action> actions = new ArrayList<>();
+        for (var clause : tree.updateClause()) {
             if (clause instanceof DynamoDbExpressionParser.SetClauseContext set) {
                 set.setAction().forEach(action -> actions.add(new Update.Set(builder.path(action.path()), builder.setValue(action.setValue()))));
             } else if (clause instanceof DynamoDbExpressionParser.RemoveClauseContext remove) {
                 remove.path().forEach(path -> actions.add(new Update.Remove(builder.path(path))));
             } else if (clause instanceof DynamoDbExpressionParser.AddClauseContext add) {
                 for (int i = 0; i < add.path().size(); i++) {
-                    Path path = builder.path(add.path(i));
-                    actions.add(new Update.Add(path, operandOf(kind, "ADD", builder.value(add.VALUE(i)), true)));
+                    actions.add(new Update.Add(builder.path(add.path(i)), operandOf(kind, "ADD", builder.value(add.VALUE(i)), true)));
                 }
             } else if (clause instanceof DynamoDbExpressionParser.DeleteClauseContext delete) {
                 for (int i = 0; i < delete.path().size(); i++) {
-                    Path path = builder.path(delete.path(i));
-                    actions.add(new Update.Delete(path, operandOf(kind, "DELETE", builder.value(delete.VALUE(i)), false)));
-                }
-            }
-        }
-        for (int i = 0; i < actions.size(); i++) {
-            for (int j = i + 1; j < actions.size(); j++) {
-                Path first = actions.get(i).path();
-                Path second = actions.get(j).path();
-                if (first.equals(second)) {
-                    throw new ExpressionException("Invalid " + kind + ": Two document paths overlap with each other; must remove or rewrite one of these paths; path one: "
-                            + first.describe() + ", path two: " + second.describe());
-                }
-                if (first.overlaps(second)) {
-                    throw overlap(kind, first, second);
-                }
-                if (first.conflicts(second)) {
-                    throw new ExpressionException("Invalid " + kind + ": Two document paths conflict with each other; must remove or rewrite one of these paths; path one: "
-                            + first.describe() + ", path two: " + second.describe());
+                    actions.add(new Update.Delete(builder.path(delete.path(i)), operandOf(kind, "DELETE", builder.value(delete.VALUE(i)), false)));
                 }
             }
         }
@@ -344,15 +407,25 @@ public final class Expressions {
             if (inner != null && inner.getMessage().contains(SIZE_OPERAND_TYPE)) {
                 throw inner;
             }
-            if (!(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext)) {
+            // begins_with and contains read any operand; the others name an attribute.
+            boolean readsValues = name.equals("begins_with") || name.equals("contains");
+            if (!readsValues && !(bare(call.operand(0)) instanceof DynamoDbExpressionParser.PathOperandContext)) {
                 throw new ExpressionException("Invalid " + kind + ": Operator or function requires a document path; operator or function: " + name);
             }
             if (inner != null) {
                 throw inner;
             }
+            if (name.equals("begins_with")) {
+                for (Operand argument : arguments) {
+                    String type = argument instanceof Operand.Literal literal ? literal.value().type() : argument instanceof Operand.Size ? "N" : "S";
+                    if (!type.equals("S") && !type.equals("B")) {
+                        throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
+                                + name + ", operand type: " + type);
+                    }
+                }
+            }
             boolean wrongType = arguments.size() == 2 && arguments.get(1) instanceof Operand.Literal literal
-                    && (name.equals("begins_with") && !(literal.value() instanceof Value.S || literal.value() instanceof Value.B)
-                        || name.equals("attribute_type") && !(literal.value() instanceof Value.S));
+                    && name.equals("attribute_type") && !(literal.value() instanceof Value.S);
             if (wrongType) {
                 Operand.Literal literal = (Operand.Literal) arguments.get(1);
                 throw new ExpressionException("Invalid " + kind + ": Incorrect operand type for operator or function; operator or function: "
@@ -375,13 +448,20 @@ public final class Expressions {
 
         /** Resolves every placeholder an operand names, so an undefined one is refused before anything else is. */
         private void placeholdersIn(org.antlr.v4.runtime.tree.ParseTree tree) {
-            if (tree instanceof DynamoDbExpressionParser.PathContext path) {
-                path(path);
-            } else if (tree instanceof TerminalNode terminal && terminal.getSymbol().getType() == DynamoDbExpressionParser.VALUE) {
-                value(terminal);
+            placeholdersIn(tree, -1);
+        }
+
+        /** As above, of one kind only ({@code type}: NAME or VALUE; -1 for both). */
+        void placeholdersIn(org.antlr.v4.runtime.tree.ParseTree tree, int type) {
+            if (tree instanceof TerminalNode terminal && (type == -1 || terminal.getSymbol().getType() == type)) {
+                if (terminal.getSymbol().getType() == DynamoDbExpressionParser.VALUE) {
+                    value(terminal);
+                } else if (terminal.getSymbol().getType() == DynamoDbExpressionParser.NAME) {
+                    name(terminal.getSymbol());
+                }
             }
             for (int i = 0; i < tree.getChildCount(); i++) {
-                placeholdersIn(tree.getChild(i));
+                placeholdersIn(tree.getChild(i), type);
             }
         }
 
