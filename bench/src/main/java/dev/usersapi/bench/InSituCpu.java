@@ -1,9 +1,14 @@
 package dev.usersapi.bench;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import dev.usersapi.local.LocalStack;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 
 /**
  * The handler's CPU where it runs, inside the gateway: thread CPU (user and kernel) on the
@@ -18,6 +23,10 @@ final class InSituCpu {
     private final LongAdder handlerCalls = new LongAdder();
     private final LongAdder invocationNanos = new LongAdder();
     private final LongAdder invocationCalls = new LongAdder();
+    private final AtomicReference<BiFunction<byte[], Context, byte[]>> invocation = new AtomicReference<>();
+    private final AtomicReference<Replay> last = new AtomicReference<>();
+
+    private record Replay(byte[] event, Context context) {}
 
     /** The running totals at one moment. */
     record Totals(long handlerNanos, long handlerCalls, long invocationNanos, long invocationCalls) {
@@ -46,15 +55,33 @@ final class InSituCpu {
                 handlerNanos.add(THREADS.getCurrentThreadCpuTime() - start);
                 handlerCalls.increment();
             }
-        }, invocation -> (event, context) -> {
-            long start = THREADS.getCurrentThreadCpuTime();
-            try {
-                return invocation.apply(event, context);
-            } finally {
-                invocationNanos.add(THREADS.getCurrentThreadCpuTime() - start);
-                invocationCalls.increment();
-            }
+        }, function -> {
+            invocation.set(function);
+            return (event, context) -> measureInvocation(function, event, context);
         });
+    }
+
+    private byte[] measureInvocation(BiFunction<byte[], Context, byte[]> function, byte[] event, Context context) {
+        last.set(new Replay(event, context));
+        long start = THREADS.getCurrentThreadCpuTime();
+        try {
+            return function.apply(event, context);
+        } finally {
+            invocationNanos.add(THREADS.getCurrentThreadCpuTime() - start);
+            invocationCalls.increment();
+        }
+    }
+
+    /**
+     * The last event the gateway has passed so far, to be invoked again from the calling thread: the Lambda
+     * runtime's serializers and the (probed) handler, with no HTTP, Netty or thread hop around
+     * them. The control for what the gateway's surroundings do to the handler's CPU.
+     */
+    Callable<Object> replayLast() {
+        BiFunction<byte[], Context, byte[]> function = Optional.ofNullable(invocation.get())
+                .orElseThrow(() -> new IllegalStateException("the probes were not given to a stack"));
+        Replay replay = Optional.ofNullable(last.get()).orElseThrow(() -> new IllegalStateException("the gateway has invoked nothing yet"));
+        return () -> function.apply(replay.event(), replay.context());
     }
 
     Totals totals() {

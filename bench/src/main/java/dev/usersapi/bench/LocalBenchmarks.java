@@ -101,8 +101,8 @@ final class LocalBenchmarks {
             int rounds = smoke ? 1 : 5;
             int threads = 8;
             URI uri = stack.baseUrl().resolve(location);
-            // The same gateway without the database call: a route no operation has (the gateway's own
-            // 404), and an id the handler refuses before it reads (its 400). They bound the ratio:
+            // The same gateway without the database call: a path no route has (the $default route, which
+            // the handler answers 404 at once), and an id the handler refuses before it reads (its 400). They bound the ratio:
             // a GET costs at least the handler's path without the read plus the read itself.
             URI gatewayOnly = stack.baseUrl().resolve("/no-such-route");
             URI handlerWithoutRead = stack.baseUrl().resolve("/users/not-a-user-id");
@@ -140,9 +140,13 @@ final class LocalBenchmarks {
             List<GatewayCpu> notFoundCpu = new ArrayList<>();
             List<Double> handlerCpu = new ArrayList<>();
             List<Double> handlerUserCpu = new ArrayList<>();
+            List<Double> handlerSharedCpu = new ArrayList<>();
+            List<Double> replayHandlerCpu = new ArrayList<>();
+            List<Double> replayInvocationCpu = new ArrayList<>();
             List<Double> rawCpu = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 GatewayCpu get = GatewayCpu.of(uri, threads, duration, inSitu);
+                var replayGet = inSitu.replayLast();
                 getCpu.add(get);
                 gatewayRates.add(get.rate());
                 Load rawRound = measuredLoop(threads, duration, rawGet);
@@ -152,6 +156,21 @@ final class LocalBenchmarks {
                 handlerRates.add(handlerLoad.rate());
                 handlerCpu.add(handlerLoad.microsPerRequest(handlerLoad.workers().totalNanos()));
                 handlerUserCpu.add(handlerLoad.microsPerRequest(handlerLoad.workers().userNanos()));
+                // The same direct calls while the gateway answers a path no route has to the same connections on the
+                // same cores: what sharing them with HTTP, the load generator and the kernel costs the
+                // handler's own CPU, with none of the gateway's work around the handler itself.
+                ExecutorService beside = Executors.newSingleThreadExecutor();
+                var notFoundLoad = beside.submit(() -> loadGenerator(gatewayOnly, threads, handlerRound));
+                Load sharedLoad = measuredLoop(threads, handlerRound, handlerGet);
+                notFoundLoad.get();
+                beside.shutdown();
+                handlerSharedCpu.add(sharedLoad.microsPerRequest(sharedLoad.workers().totalNanos()));
+                // The gateway's last event invoked again, straight from the same number of threads: the
+                // runtime's serializers and the handler as inside the gateway, without HTTP or a thread hop.
+                InSituCpu.Totals beforeReplay = inSitu.totals();
+                Load replay = measuredLoop(threads, handlerRound, replayGet);
+                replayHandlerCpu.add(inSitu.totals().minus(beforeReplay).handlerMicros());
+                replayInvocationCpu.add(replay.microsPerRequest(replay.workers().totalNanos()));
                 GatewayCpu notFound = GatewayCpu.of(gatewayOnly, threads, duration, inSitu);
                 notFoundCpu.add(notFound);
                 gatewayOnlyRates.add(notFound.rate());
@@ -176,6 +195,10 @@ final class LocalBenchmarks {
                     String.format("%.1f", handlerInSitu));
             figures.put("the handler's own CPU called directly: the same GET straight into the handler, on its calling threads (us per request)",
                     String.format("%.1f", handlerCpuOwn));
+            figures.put("the handler's own CPU called directly while the gateway answers a path no route has to the same connections on the same cores (us per request)",
+                    String.format("%.1f", median(handlerSharedCpu)));
+            figures.put("the gateway's last event invoked again straight from as many threads, no HTTP: the handler's own CPU / the invocation's, serializers included (us per call)",
+                    String.format("%.1f / %.1f", median(replayHandlerCpu), median(replayInvocationCpu)));
             figures.put("of the gateway's own CPU: Netty's event loops, user space (us per request)",
                     String.format("%.1f", median(getCpu.stream().map(GatewayCpu::ioUserMicros).toList())));
             figures.put("of the gateway's own CPU: function threads outside the handler, user space (us per request)",
@@ -196,8 +219,9 @@ final class LocalBenchmarks {
             figures.put("whole process's CPU, user / kernel (us per request; also GC and JIT)",
                     String.format("%.1f / %.1f", median(getCpu.stream().map(GatewayCpu::processUserMicros).toList()),
                             median(getCpu.stream().map(GatewayCpu::processKernelMicros).toList())));
-            figures.put("gateway alone, its 404: its own CPU, user space / kernel on its threads (us per request)",
-                    String.format("%.1f / %.1f", median(notFoundCpu.stream().map(GatewayCpu::gatewayUserMicros).toList()),
+            figures.put("a path no route has (the $default route: the handler's 404): the gateway's own CPU / the handler's in situ / kernel on the gateway's threads (us per request)",
+                    String.format("%.1f / %.1f / %.1f", median(notFoundCpu.stream().map(GatewayCpu::ownMicros).toList()),
+                            median(notFoundCpu.stream().map(GatewayCpu::handlerInSituMicros).toList()),
                             median(notFoundCpu.stream().map(GatewayCpu::gatewayKernelMicros).toList())));
             figures.put("raw GetItem's CPU on its calling threads (us per request)", String.format("%.1f", median(rawCpu)));
             figures.put("(old figure) gateway's added time: 1/GET rate less 1/raw rate (us per request)", String.format("%.1f", added));
@@ -205,7 +229,7 @@ final class LocalBenchmarks {
             figures.put("gateway GET /users/{id} (req/s)", Stats.of(gatewayRates).toString());
             figures.put("raw GetItem (req/s)", Stats.of(rawRates).toString());
             figures.put("handler, in process (req/s)", Stats.of(handlerRates).toString());
-            figures.put("gateway alone, its 404 (req/s)", Stats.of(gatewayOnlyRates).toString());
+            figures.put("a path no route has, the handler's 404 (req/s)", Stats.of(gatewayOnlyRates).toString());
             figures.put("gateway and handler without the read, its 400 (req/s)", Stats.of(withoutReadRates).toString());
             figures.put("warm-up rounds", Integer.toString(warmUpRounds));
             figures.put("load generator", wrkInstalled() ? "wrk" : "Java HttpClient (wrk not installed)");
@@ -219,8 +243,12 @@ final class LocalBenchmarks {
                             + "time (ThreadMXBean, user and kernel apart) over the requests of the same round: the gateway's are its Netty "
                             + "event loops (local-gateway-io) and function threads (local-gateway), less the handler's own CPU on the "
                             + "same requests, taken on the function thread around handleRequest (and around the invocation, for the "
-                            + "Lambda runtime's serializers' share) by probes the benchmark wraps around the API function; the handler "
-                            + "called directly on its own threads is beside it; the load generator's are its calling threads and Java HttpClient's own; the "
+                            + "Lambda runtime's serializers' share) by probes the benchmark wraps around the API function. Beside it, three "
+                            + "controls of the handler's own CPU: called directly on threads of its own; the same while the gateway "
+                            + "answers a path no route has to the same load (sharing the cores); and the gateway's last event invoked again "
+                            + "from as many threads, through the runtime's serializers without HTTP. The target compares the "
+                            + "two in-situ figures: called in a loop the handler costs less than half its in-situ CPU, and so "
+                            + "does the runtime's serializer (bench/README.md). The load generator's are its calling threads and Java HttpClient's own; the "
                             + "process's come from /proc/self/stat. The load generator, the kernel's loopback TCP and the handler are "
                             + "outside the gateway's own figure: in API Gateway they are the client, the network and the integration "
                             + "(its Latency less IntegrationLatency is its own overhead; AWS publishes no figure for it). "
