@@ -89,6 +89,14 @@ class CrashRecoveryTest {
         }
     }
 
+    private static String readQuietly(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     @Test
     void acknowledgedWritesAndTheirChangesSurviveSigkill() throws Exception {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -138,11 +146,22 @@ class CrashRecoveryTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, read.statusCode(), () -> "acknowledged user " + id + " was lost");
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                Set<String> all = new HashSet<>(delivered);
-                all.addAll(restarted.insertedIds());
-                return all.containsAll(acknowledged);
-            });
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    Set<String> all = new HashSet<>(delivered);
+                    all.addAll(restarted.insertedIds());
+                    return all.containsAll(acknowledged);
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException undelivered) {
+                // Seen once in a fresh-clone run and not since: what is missing, and what the event source said.
+                Set<String> missing = new HashSet<>(acknowledged);
+                missing.removeAll(delivered);
+                missing.removeAll(restarted.insertedIds());
+                throw new AssertionError(missing.size() + " acknowledged change(s) never delivered: " + missing
+                        + "; the killed stack delivered " + delivered.size() + ", the restarted one " + restarted.insertedIds().size()
+                        + "; the restarted stack's own lines: " + restarted.output.stream().filter(line -> !line.startsWith("{")).toList()
+                        + "; checkpoints: " + readQuietly(data.resolve("stream-checkpoints.json")), undelivered);
+            }
         } finally {
             restarted.process.destroy();
             restarted.process.waitFor();
