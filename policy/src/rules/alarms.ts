@@ -1,4 +1,5 @@
-import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { known } from "./known";
 
 export const METRIC_ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const TOPIC_TYPE = "aws:sns/topic:Topic";
@@ -10,22 +11,9 @@ export function awsManagedTopicKey(topic: string): string {
         + "customer-managed key whose policy grants cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*.";
 }
 
-/**
- * A property's value, or undefined while a preview cannot know it. An unknown value is computed
- * from a resource being created (an ARN): never the literal alias this rule looks for, and never
- * an ARN it could match, so the rule can decide without it.
- */
-function known<T>(read: () => T): T | undefined {
-    try {
-        return read();
-    } catch (error) {
-        if (error instanceof UnknownValueError) {
-            return undefined;
-        }
-        throw error;
-    }
-}
-
+// A value a preview cannot know (known() gives undefined) is computed from a resource being
+// created (an ARN): never the literal alias this rule looks for, and never an ARN it could match,
+// so the rule decides without it.
 const ACTION_PROPERTIES = ["alarmActions", "okActions", "insufficientDataActions"];
 
 /** The AWS-managed SNS key, by alias or by its alias ARN. */

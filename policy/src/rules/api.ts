@@ -1,4 +1,5 @@
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { known } from "./known";
 
 export const ROUTE_TYPE = "aws:apigatewayv2/route:Route";
 export const API_TYPE = "aws:apigatewayv2/api:Api";
@@ -57,16 +58,6 @@ export const routesRequireAuthorizer: ResourceValidationPolicy = {
     },
 };
 
-function known<T>(read: () => T): T | undefined {
-    try {
-        return read();
-    } catch (error) {
-        if (error instanceof UnknownValueError) {
-            return undefined;
-        }
-        throw error;
-    }
-}
 
 /**
  * The APIs a route may belong to: the one its apiId depends on (what the engine sends), else the one
