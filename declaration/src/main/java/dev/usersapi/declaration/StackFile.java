@@ -26,6 +26,7 @@ public final class StackFile {
     public static final String TABLE_KEY = PROJECT + ":table";
     public static final String STREAM_CONSUMER_KEY = PROJECT + ":streamConsumer";
     public static final String IDEMPOTENCY_TABLE_KEY = PROJECT + ":idempotencyTable";
+    public static final String API_KEY = PROJECT + ":api";
 
     private static final Set<String> KEY_TYPES = Set.of("S", "N", "B");
     private static final Set<String> PROJECTION_TYPES = Set.of("ALL", "KEYS_ONLY", "INCLUDE");
@@ -106,6 +107,14 @@ public final class StackFile {
                 stream.has("viewType") ? Optional.of(stream.oneOf("viewType", "", STREAM_VIEWS)) : Optional.empty(),
                 table.sections("globalSecondaryIndexes").stream().map(StackFile::globalIndex).toList(),
                 table.sections("localSecondaryIndexes").stream().map(StackFile::localIndex).toList());
+    }
+
+    /** {@code users-api:api.cors}: empty where the stack lets no browser origin in. */
+    public Optional<CorsDeclaration> cors() {
+        return section(API_KEY).optionalSection("cors").map(cors -> {
+            cors.allowOnly("allowOrigins", "maxAgeSeconds");
+            return new CorsDeclaration(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
+        });
     }
 
     public StreamConsumerDeclaration streamConsumer() {

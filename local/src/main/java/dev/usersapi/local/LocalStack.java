@@ -123,7 +123,7 @@ public final class LocalStack implements AutoCloseable {
             Optional<String> sampleToken = authorizer.map(jwt -> jwt.issue("local-user", Route.Scopes.ALL, SAMPLE_TOKEN_LIFETIME));
             LocalGateway gateway = new LocalGateway(options.port(), OpenApiDocument.operations(layout.openApiDocument()),
                     probes.invocation().apply(api::invoke), authorizer,
-                    options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)));
+                    options.gatewayLimits(), Optional.of(new ApiReference(layout.openApiDocument(), sampleToken)), stack.cors());
 
             FailureDestination failures = new FailureDestination(dataDirectory.resolve("stream-failures.jsonl"));
             var consumer = new LambdaInvoker<>(streamHandler, DynamodbEvent.class, StreamsEventResponse.class);

@@ -136,6 +136,23 @@ class LocalSecurityTest {
         }
     }
 
+    /**
+     * prod sets no users-api:api.cors: like its cloud API, which has neither a corsConfiguration nor
+     * the unauthorized OPTIONS route, it sends no CORS header, and a preflight meets the authorizer.
+     */
+    @Test
+    void aStackWithoutCorsSendsNoCorsHeader() throws Exception {
+        assertTrue(dev.usersapi.declaration.StackFile.load(ProjectLayout.current(), "prod").cors().isEmpty());
+        String origin = "http://localhost:3000";
+        HttpResponse<String> listed = send("GET", "/users", null, Optional.of(token("cors-check", ALL_SCOPES.toArray(String[]::new))),
+                "Origin", origin);
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(Map.of(), HttpApiCorsRules.corsHeaders(listed));
+        HttpResponse<String> preflight = send("OPTIONS", "/users", null, Optional.empty(), HttpApiCorsRules.preflightHeaders(origin, "GET"));
+        assertEquals(401, preflight.statusCode(), preflight.body());
+        assertEquals(Map.of(), HttpApiCorsRules.corsHeaders(preflight));
+    }
+
     private static String token(String subject, String... scopes) {
         return stack.authorizer().orElseThrow().issue(subject, List.of(scopes), Duration.ofMinutes(5));
     }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.usersapi.declaration.CorsDeclaration;
 import dev.usersapi.declaration.ProjectLayout;
+import dev.usersapi.declaration.StackFile;
 import dev.usersapi.log.JsonLines;
 import dev.usersapi.stream.Change;
 import dev.usersapi.stream.UserStreamHandler;
@@ -174,6 +176,43 @@ class LocalStackEndToEndTest {
 
     static List<Change> changesFor(String id) {
         return CHANGES.stream().filter(change -> id.equals(change.keys().get("id"))).toList();
+    }
+
+    /**
+     * A browser front end on the origin dev allows (stacks/Pulumi.dev.yaml's users-api:api.cors) can
+     * use bin/local as it uses the cloud's dev API: the preflight and the actual response carry
+     * the headers API Gateway adds (cors/http-api-cors.json), with the stack's values.
+     */
+    @Test
+    void aFrontEndOnTheOriginTheStackAllowsPassesThePreflightAndReadsTheResponse() throws Exception {
+        CorsDeclaration cors = StackFile.load(ProjectLayout.current(), "dev").cors().orElseThrow();
+        assertTrue(cors.allowOrigins().contains(FRONT_END), cors.allowOrigins().toString());
+        HttpResponse<String> preflight = send("OPTIONS", "/users", null, preflight(FRONT_END, "POST", "content-type,idempotency-key"));
+        assertEquals(204, preflight.statusCode(), preflight.body());
+        assertEquals(HttpApiCorsRules.preflightResponse(cors, FRONT_END), HttpApiCorsRules.corsHeaders(preflight));
+
+        HttpResponse<String> listed = send("GET", "/users", null, "Origin", FRONT_END);
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(HttpApiCorsRules.actualResponse(cors, FRONT_END), HttpApiCorsRules.corsHeaders(listed));
+    }
+
+    @Test
+    void anOriginTheStackDoesNotAllowGetsNoCorsHeader() throws Exception {
+        String other = "http://localhost:3001";
+        assertFalse(StackFile.load(ProjectLayout.current(), "dev").cors().orElseThrow().allowOrigins().contains(other));
+        HttpResponse<String> preflight = send("OPTIONS", "/users", null, preflight(other, "POST", "content-type"));
+        assertEquals(java.util.Map.of(), HttpApiCorsRules.corsHeaders(preflight));
+        HttpResponse<String> listed = send("GET", "/users", null, "Origin", other);
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals(java.util.Map.of(), HttpApiCorsRules.corsHeaders(listed));
+    }
+
+    private static final String FRONT_END = "http://localhost:3000";
+
+    private static String[] preflight(String origin, String method, String headers) {
+        List<String> all = new java.util.ArrayList<>(List.of(HttpApiCorsRules.preflightHeaders(origin, method)));
+        all.addAll(List.of("Access-Control-Request-Headers", headers));
+        return all.toArray(String[]::new);
     }
 
     private static HttpResponse<String> send(String method, String pathAndQuery, String json, String... headers)

@@ -55,14 +55,12 @@ public record StackSettings(
      */
     public record Jwt(String issuer, List<String> audiences) {}
 
-    public record Cors(List<String> allowOrigins, int maxAgeSeconds) {}
-
     /**
      * {@code routeThrottles}: per route key ("GET /users"), a throttle lower than the stage's, which
      * applies to every other route (reads by id among them).
      */
     public record Api(int throttleBurstLimit, double throttleRateLimit, int accessLogRetentionDays,
-                      Optional<Cors> cors, Optional<Jwt> jwt, java.util.Map<String, Throttle> routeThrottles,
+                      Optional<dev.usersapi.declaration.CorsDeclaration> cors, Optional<Jwt> jwt, java.util.Map<String, Throttle> routeThrottles,
                       List<String> adminClients) {}
 
     /** Where an alarm's notification goes: an SNS subscription (protocol and endpoint, as SNS takes them). */
@@ -122,10 +120,7 @@ public record StackSettings(
                         stage.burstLimit(),
                         stage.rateLimit(),
                         logRetention(api, "accessLogRetentionDays"),
-                        api.optionalSection("cors").map(cors -> {
-                            cors.allowOnly("allowOrigins", "maxAgeSeconds");
-                            return new Cors(cors.strings("allowOrigins"), cors.integer("maxAgeSeconds", 300, 0, 86_400));
-                        }),
+                        file.cors(),
                         api.optionalSection("jwt").map(StackSettings::externalIssuer),
                         routeThrottles(api.section("routeThrottles"), stage),
                         adminClients(api)),

@@ -24,6 +24,7 @@ import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import dev.usersapi.declaration.ApiOperation;
+import dev.usersapi.declaration.CorsDeclaration;
 import dev.usersapi.declaration.StackDeclarationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class UsersHttpApi extends ComponentResource {
      * OPTIONS /{proxy+} route that doesn't require authorization. It reaches the handler, which
      * answers a known path's OPTIONS with 204; API Gateway adds the configured CORS headers to it.
      */
-    static final String PREFLIGHT_ROUTE = "OPTIONS /{proxy+}";
+    static final String PREFLIGHT_ROUTE = CorsDeclaration.PREFLIGHT_ROUTE_KEY;
     /**
      * The access log line: one JSON object per request, as CloudWatch Logs Insights reads them. It
      * names the caller (the token's {@code sub}, and {@code client_id} for Cognito's client
@@ -75,14 +76,6 @@ public final class UsersHttpApi extends ComponentResource {
         }
     }
 
-    /**
-     * What a browser may send and read across origins beyond the Fetch standard's safelists:
-     * the headers of api/openapi.yaml, which CorsTest holds them to.
-     */
-    static final List<String> CORS_ALLOW_HEADERS = List.of("authorization", "content-type", "idempotency-key", "if-match");
-    static final List<String> CORS_EXPOSE_HEADERS = List.of("etag", "location", "link", "www-authenticate", "idempotent-replayed",
-            "retry-after");
-
     private final Api api;
     private final Stage stage;
     private final LogGroup accessLogs;
@@ -98,9 +91,9 @@ public final class UsersHttpApi extends ComponentResource {
         var apiArgs = ApiArgs.builder().protocolType("HTTP").description("users-api").tags(tags);
         settings.cors().ifPresent(cors -> apiArgs.corsConfiguration(ApiCorsConfigurationArgs.builder()
                 .allowOrigins(cors.allowOrigins())
-                .allowMethods("GET", "POST", "PATCH", "DELETE", "OPTIONS")
-                .allowHeaders(CORS_ALLOW_HEADERS)
-                .exposeHeaders(CORS_EXPOSE_HEADERS)
+                .allowMethods(CorsDeclaration.ALLOW_METHODS)
+                .allowHeaders(CorsDeclaration.ALLOW_HEADERS)
+                .exposeHeaders(CorsDeclaration.EXPOSE_HEADERS)
                 .maxAge(cors.maxAgeSeconds())
                 .build()));
         this.api = new Api(name, apiArgs.build(), children);

@@ -3,6 +3,7 @@ package dev.usersapi.local.gateway;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.usersapi.declaration.ApiOperation;
+import dev.usersapi.declaration.CorsDeclaration;
 import dev.usersapi.local.LocalContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -70,6 +71,7 @@ public final class LocalGateway implements AutoCloseable {
     private final BiFunction<byte[], Context, byte[]> function;
     private final Optional<JwtAuthorizer> authorizer;
     private final Optional<LocalPages> pages;
+    private final Optional<HttpApiCors> cors;
     private final GatewayLimits limits;
     private final int requestedPort;
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
@@ -81,15 +83,18 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * {@code function} takes a payload 2.0 event as JSON and returns the handler's answer as JSON.
      * {@code pages}, when present, serves paths the API does not (the API reference at /docs).
+     * {@code cors}, the stack's {@code users-api:api.cors}, lets browser origins in as the cloud's API does.
      */
     public LocalGateway(int port, List<ApiOperation> operations, BiFunction<byte[], Context, byte[]> function,
-                        Optional<JwtAuthorizer> authorizer, GatewayLimits limits, Optional<LocalPages> pages) {
+                        Optional<JwtAuthorizer> authorizer, GatewayLimits limits, Optional<LocalPages> pages,
+                        Optional<CorsDeclaration> cors) {
         this.requestedPort = port;
         this.routes = new RouteTable(operations);
         this.function = function;
         this.authorizer = authorizer;
         this.limits = limits;
         this.pages = pages;
+        this.cors = cors.map(HttpApiCors::new);
     }
 
     /** Binds the port on loopback; from here on it serves. */
@@ -284,9 +289,15 @@ public final class LocalGateway implements AutoCloseable {
             return withRequestId(new HttpApiPayloads.Response(page.get().status(), Map.of("content-type", page.get().contentType()),
                     List.of(), page.get().body()), requestId);
         }
-        var route = routes.select(method, HttpApiPayloads.pathSegments(rawPath));
+        // Only a stack with CORS reads the Origin: the others' requests pay nothing for it.
+        Optional<String> origin = cors.isPresent() ? Optional.ofNullable(http.headers().get(HttpHeaderNames.ORIGIN)) : Optional.empty();
+        boolean preflight = cors.isPresent()
+                && HttpApiCors.isPreflight(method, origin, Optional.ofNullable(http.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)));
+        Optional<RouteTable.Selected> preflightRoute = cors.isPresent() && method.equals("OPTIONS")
+                ? HttpApiCors.preflightRoute(rawPath) : Optional.empty();
+        var route = preflightRoute.orElseGet(() -> routes.select(method, HttpApiPayloads.pathSegments(rawPath)));
         Optional<Map<String, String>> claims = Optional.empty();
-        if (authorizer.isPresent()) {
+        if (authorizer.isPresent() && preflightRoute.isEmpty()) {
             var decision = authorizer.get().authorize(Optional.ofNullable(http.headers().get(HttpHeaderNames.AUTHORIZATION)), route.scopes());
             if (decision instanceof JwtAuthorizer.Decision.Unauthorized unauthorized) {
                 return withRequestId(new HttpApiPayloads.Response(401, Map.of("content-type", "application/json",
@@ -302,7 +313,8 @@ public final class LocalGateway implements AutoCloseable {
                 client.getAddress().getHostAddress(), http.protocolVersion().text());
         try {
             byte[] event = HttpApiPayloads.event(request, route, requestId, Instant.now(), port(), claims);
-            return withRequestId(HttpApiPayloads.response(function.apply(event, new LocalContext(RequestIds.lambda(), "users-api"))), requestId);
+            HttpApiPayloads.Response answered = HttpApiPayloads.response(function.apply(event, new LocalContext(RequestIds.lambda(), "users-api")));
+            return withRequestId(cors.isPresent() ? cors.get().apply(answered, origin, preflight) : answered, requestId);
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("local gateway: the function failed for request " + requestId + ": " + e);
             e.printStackTrace();
