@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
@@ -125,13 +126,20 @@ public final class StreamEventSource implements AutoCloseable {
     private void drain(String shardId, boolean discoveredLater) {
         boolean freshIterator = false;
         while (true) {
-            String iterator = iterators.computeIfAbsent(shardId, id -> initialIterator(id, discoveredLater));
             List<Record> records;
             String next;
             try {
+                String iterator = iterators.computeIfAbsent(shardId, id -> initialIterator(id, discoveredLater));
                 var response = streams.getRecords(get -> get.shardIterator(iterator).limit(settings.batchSize()));
                 records = response.records();
                 next = response.nextShardIterator();
+            } catch (ResourceNotFoundException gone) {
+                // A closed shard is deleted once its last record passes the 24-hour retention: one
+                // listed a moment ago may be gone now. It has nothing left to deliver; its children,
+                // listed again now, are read from their start (their parent no longer listed).
+                iterators.remove(shardId);
+                knownShardList = java.util.Optional.empty();
+                return;
             } catch (ExpiredIteratorException | TrimmedDataAccessException e) {
                 // An iterator lives 15 minutes: one kept across a pause (a laptop asleep) is renewed
                 // from the checkpoint at once, as the mapping does, rather than at the next poll.

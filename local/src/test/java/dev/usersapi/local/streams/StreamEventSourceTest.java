@@ -75,6 +75,22 @@ class StreamEventSourceTest {
     }
 
     @Test
+    void aShardGoneWithItsRetentionIsLeftAndTheOthersStillRead() {
+        StreamEventSource source = source(0, failFor(new HashMap<>()));
+        write("a");
+        source.pollOnce();
+        clock.advance(Duration.ofHours(4).plusSeconds(1));
+        write("b");
+        source.pollOnce();
+        clock.advance(Duration.ofHours(30));
+        write("c");
+        source.pollOnce();
+        source.pollOnce();
+
+        assertEquals(List.of(List.of("a"), List.of("b"), List.of("c")), deliveries);
+    }
+
+    @Test
     void givesUpAfterTheConfiguredRetriesRecordsTheBatchAndMovesOn() throws Exception {
         write("a", "b", "c");
         Map<String, Integer> failuresLeft = new HashMap<>(Map.of("b", Integer.MAX_VALUE));
