@@ -108,9 +108,8 @@ class DeployedApiCheckTest {
 
     @Test
     void aTokenEndpointThatDoesNotAnswerYetIsAskedAgain() throws Exception {
-        tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         List<String> asked = new CopyOnWriteArrayList<>();
-        tokenEndpoint.createContext("/oauth2/token", exchange -> {
+        var credentials = tokenEndpoint(exchange -> {
             try (exchange) {
                 asked.add("asked");
                 boolean ready = asked.size() > 1;
@@ -120,10 +119,6 @@ class DeployedApiCheckTest {
                 exchange.getResponseBody().write(body);
             }
         });
-        tokenEndpoint.start();
-        String tokenUrl = "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/oauth2/token";
-        var credentials = new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"), Output.of(tokenUrl),
-                SmokeCheck.SCOPES);
 
         TestResult result = run(false, Optional.of(credentials), recording());
         assertTrue(result.exceptions().isEmpty(), result.exceptions().toString());
@@ -132,9 +127,8 @@ class DeployedApiCheckTest {
 
     @Test
     void inAnAwsStageItAuthenticatesWithTheAppClientsSecretReadAtCheckTime() throws Exception {
-        tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         List<String> asked = new CopyOnWriteArrayList<>();
-        tokenEndpoint.createContext("/oauth2/token", exchange -> {
+        var credentials = tokenEndpoint(exchange -> {
             try (exchange) {
                 asked.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
                         + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -143,10 +137,6 @@ class DeployedApiCheckTest {
                 exchange.getResponseBody().write(body);
             }
         });
-        tokenEndpoint.start();
-        String tokenUrl = "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/oauth2/token";
-        var credentials = new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"), Output.of(tokenUrl),
-                SmokeCheck.SCOPES);
 
         TestResult result = run(false, Optional.of(credentials), recording());
         assertTrue(result.exceptions().isEmpty(), result.exceptions().toString());
@@ -158,6 +148,16 @@ class DeployedApiCheckTest {
         assertEquals(Set.of("smokeCheck"), result.outputs().keySet());
         String exported = String.valueOf(PulumiTest.extractValue(result.output("smokeCheck")));
         assertTrue(!exported.contains("s3cret") && !exported.contains("issued-token"), exported);
+    }
+
+    /** A stand-in for the Cognito domain's /oauth2/token, and the smoke client's credentials that name it. */
+    private DeployedApiCheck.Credentials tokenEndpoint(com.sun.net.httpserver.HttpHandler answer) throws java.io.IOException {
+        tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tokenEndpoint.createContext("/oauth2/token", answer);
+        tokenEndpoint.start();
+        String tokenUrl = "http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/oauth2/token";
+        return new DeployedApiCheck.Credentials(Output.of("eu-west-1_a1B2c3D4e"), Output.of("smoke-client"), Output.of(tokenUrl),
+                SmokeCheck.SCOPES);
     }
 
     @Test

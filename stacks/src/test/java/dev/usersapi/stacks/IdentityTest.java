@@ -99,6 +99,12 @@ class IdentityTest {
         assertEquals(Optional.of(true), value(pool.adminCreateUserConfig()).allowAdminCreateUserOnly());
         // Deletion protection where the stack protects its data (users-api:protectData: staging, prod).
         assertEquals(Optional.of(stack.equals("dev") ? "INACTIVE" : "ACTIVE"), value(pool.deletionProtection()));
+        // And Pulumi refuses to replace what callers hold there (a new issuer, client or token URL is an outage for all of them).
+        var mocks = runs.run.mocks();
+        boolean protectsData = !stack.equals("dev");
+        assertEquals(protectsData, mocks.isProtected("aws:cognito/userPool:UserPool", "users-identity-pool"));
+        assertEquals(protectsData, mocks.isProtected("aws:cognito/userPoolDomain:UserPoolDomain", "users-identity-domain"));
+        assertEquals(protectsData, mocks.isProtected("aws:cognito/userPoolClient:UserPoolClient", "users-identity-services"));
 
         ResourceServer server = runs.one(ResourceServer.class);
         assertEquals("users", value(server.identifier()));
